@@ -1,0 +1,52 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { EntityManager, In } from "typeorm";
+import { ApiKey } from "../entities/ApiKey";
+import { Team } from "../entities/Team";
+import { TeamMember } from "../entities/TeamMember";
+import { User } from "../entities/User";
+import { ApiKeyPrincipal, TeamGrant, UserPrincipal } from "./principal";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a string has the shape of our ids; anything else can be answered without a query. */
+export const isId = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
+
+/** SHA-256 of an API key secret, hex; secrets are random 32 bytes, so no slow hash is needed. */
+export const hashSecret = (secret: string): string => createHash("sha256").update(secret).digest("hex");
+
+async function grantsFor(manager: EntityManager, organizationId: string, teamIds: string[]): Promise<TeamGrant[]> {
+  if (teamIds.length === 0) return [];
+  const teams = await manager.find(Team, { where: { id: In(teamIds), organizationId } });
+  return teams.map((t) => ({ teamId: t.id, agentVisibility: t.agentVisibility }));
+}
+
+/** Loads an active user with their current role and teams, or null. */
+export async function loadUserPrincipal(manager: EntityManager, userId: string): Promise<UserPrincipal | null> {
+  if (!isId(userId)) return null;
+  const user = await manager.findOne(User, { where: { id: userId } });
+  if (!user || !user.active) return null;
+  const rows = await manager
+    .createQueryBuilder(TeamMember, "m")
+    .innerJoin(Team, "t", "t.id = m.teamId")
+    .select(["t.id AS teamId", "t.agentVisibility AS agentVisibility"])
+    .where("m.userId = :userId AND t.organizationId = :org", { userId, org: user.organizationId })
+    .getRawMany<TeamGrant>();
+  return { kind: "USER", id: user.id, organizationId: user.organizationId, role: user.role, teams: rows };
+}
+
+/** Loads an unrevoked API key whose secret matches, or null; the comparison is constant-time. */
+export async function loadApiKeyPrincipal(manager: EntityManager, keyId: string, secret: string): Promise<ApiKeyPrincipal | null> {
+  if (!isId(keyId)) return null;
+  const key = await manager.findOne(ApiKey, { where: { id: keyId } });
+  if (!key || key.revokedAt) return null;
+  const given = Buffer.from(hashSecret(secret), "hex");
+  const stored = Buffer.from(key.secretHash, "hex");
+  if (given.length !== stored.length || !timingSafeEqual(given, stored)) return null;
+  return {
+    kind: "API_KEY",
+    id: key.id,
+    organizationId: key.organizationId,
+    scopes: new Set(key.scopes),
+    teams: await grantsFor(manager, key.organizationId, key.teamIds),
+  };
+}

@@ -1,0 +1,87 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { z } from "zod";
+
+/** Where the embedded database and the generated development secret live. */
+export const DATA_DIR = resolve(process.cwd(), "data");
+
+export type DatabaseConfig =
+  | { kind: "sqlite"; path: string } // ":memory:" for throw-away test databases
+  | { kind: "mysql"; url: string };
+
+/** The gateway's settings, validated once at start. */
+export interface Config {
+  port: number;
+  nodeEnv: "development" | "test" | "production";
+  database: DatabaseConfig;
+  jwtSecret: Uint8Array;
+  seedDemo: boolean;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  redisUrl: string | null;
+}
+
+/** Raised with every problem found, so an operator fixes the environment in one go. */
+export class ConfigError extends Error {}
+
+const boolish = z.enum(["1", "0", "true", "false", "yes", "no"]).transform((v) => ["1", "true", "yes"].includes(v));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATABASE_URL: z.string().trim().min(1).optional(),
+  JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters").optional(),
+  SEED_DEMO: boolish.optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://").optional(),
+});
+
+/** `DATABASE_URL` → which database: unset is the embedded SQLite file under ./data/. */
+export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
+  if (!url) return { kind: "sqlite", path: resolve(DATA_DIR, "switchboard.sqlite") };
+  if (url === "sqlite::memory:") return { kind: "sqlite", path: ":memory:" };
+  if (url.startsWith("sqlite:")) return { kind: "sqlite", path: resolve(url.slice("sqlite:".length)) };
+  if (url.startsWith("mysql://") || url.startsWith("mariadb://")) {
+    try {
+      const parsed = new URL(url);
+      if (!parsed.pathname || parsed.pathname === "/") throw new ConfigError("DATABASE_URL must name a database: mysql://user@host:3306/<database>");
+      return { kind: "mysql", url: url.replace(/^mariadb:/, "mysql:") };
+    } catch (err) {
+      if (err instanceof ConfigError) throw err;
+      throw new ConfigError("DATABASE_URL is not a valid URL");
+    }
+  }
+  throw new ConfigError("DATABASE_URL must be sqlite:<path>, sqlite::memory: or mysql://…");
+}
+
+/** Outside production an unset JWT_SECRET is generated once and kept under ./data/. */
+function developmentSecret(): string {
+  const file = resolve(DATA_DIR, "jwt-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("hex");
+  writeFileSync(file, secret + "\n", { mode: 0o600 });
+  return secret;
+}
+
+/** Reads and validates the environment; throws a ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new ConfigError(`Invalid configuration:\n${problems}`);
+  }
+  const e = result.data;
+  if (e.NODE_ENV === "production" && !e.JWT_SECRET) {
+    throw new ConfigError("Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production");
+  }
+  return {
+    port: e.PORT,
+    nodeEnv: e.NODE_ENV,
+    database: parseDatabaseUrl(e.DATABASE_URL),
+    jwtSecret: new TextEncoder().encode(e.JWT_SECRET ?? developmentSecret()),
+    seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== "production",
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"),
+    redisUrl: e.REDIS_URL ?? null,
+  };
+}

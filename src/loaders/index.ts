@@ -1,0 +1,117 @@
+import DataLoader from "dataloader";
+import { EntityManager, In, Not } from "typeorm";
+import type { Principal } from "../auth/principal";
+import { Assignment } from "../entities/Assignment";
+import { Contact } from "../entities/Contact";
+import { Conversation } from "../entities/Conversation";
+import { ConversationLabel } from "../entities/ConversationLabel";
+import { ConversationStatus, NoteVisibility } from "../entities/enums";
+import { Label } from "../entities/Label";
+import { Message } from "../entities/Message";
+import { Note } from "../entities/Note";
+import { Team } from "../entities/Team";
+import { TeamMember } from "../entities/TeamMember";
+import { TemplateEvent } from "../entities/TemplateEvent";
+import { User } from "../entities/User";
+import { canReadNote } from "../permissions/policy";
+import { lastPerGroup } from "./lastPerGroup";
+
+/** Groups rows by a key, keeping the order of `keys`. */
+function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
+  const map = new Map<string, T[]>(keys.map((k) => [k, []]));
+  for (const row of rows) map.get(keyOf(row))?.push(row);
+  return keys.map((k) => map.get(k) ?? []);
+}
+
+const byId = <T extends { id: string }>(keys: readonly string[], rows: T[]): (T | null)[] => {
+  const map = new Map(rows.map((r) => [r.id, r]));
+  return keys.map((k) => map.get(k) ?? null);
+};
+
+/** A "last n children" key: the conversation and how many of its newest rows. */
+export interface LastKey { conversationId: string; last: number }
+
+/**
+ * Per-request DataLoaders. They are created with the request's principal and never shared
+ * between principals; every one filters by the principal's organization as a second fence.
+ */
+export function createLoaders(manager: EntityManager, principal: Principal) {
+  const org = principal.organizationId;
+  const lastLoader = <T extends { conversationId: string }>(load: (ids: string[], n: number) => Promise<T[]>) =>
+    new DataLoader<LastKey, T[], string>(async (keys) => {
+      const results = new Map<string, T[]>();
+      for (const n of new Set(keys.map((k) => k.last))) {
+        const ids = keys.filter((k) => k.last === n).map((k) => k.conversationId);
+        const grouped = groupBy(ids, await load(ids, n), (r) => r.conversationId);
+        ids.forEach((id, i) => results.set(`${id}:${n}`, grouped[i]));
+      }
+      return keys.map((k) => results.get(`${k.conversationId}:${k.last}`) ?? []);
+    }, { cacheKeyFn: (k) => `${k.conversationId}:${k.last}` });
+
+  const noteFilter = canReadNote(principal, { visibility: NoteVisibility.MANAGERS }) ? "" : " AND visibility = :teamVisibility";
+
+  return {
+    user: new DataLoader<string, User | null>(async (ids) =>
+      byId(ids, await manager.find(User, { where: { id: In([...ids]), organizationId: org } }))),
+    team: new DataLoader<string, Team | null>(async (ids) =>
+      byId(ids, await manager.find(Team, { where: { id: In([...ids]), organizationId: org } }))),
+    contact: new DataLoader<string, Contact | null>(async (ids) =>
+      byId(ids, await manager.find(Contact, { where: { id: In([...ids]), organizationId: org } }))),
+    /** Team ids of each user. */
+    userTeamIds: new DataLoader<string, string[]>(async (ids) => {
+      const rows = await manager.find(TeamMember, { where: { userId: In([...ids]), organizationId: org } });
+      return groupBy(ids, rows, (r) => r.userId).map((g) => g.map((m) => m.teamId));
+    }),
+    /** Members of each team. */
+    teamMembers: new DataLoader<string, User[]>(async (ids) => {
+      const rows = await manager.createQueryBuilder(User, "u")
+        .innerJoin(TeamMember, "m", "m.userId = u.id")
+        .addSelect("m.teamId", "m_teamId")
+        .where("m.teamId IN (:...ids) AND u.organizationId = :org", { ids: [...ids], org })
+        .orderBy("u.name").getRawAndEntities();
+      const pairs = rows.raw.map((raw: { m_teamId: string; u_id: string }) => ({ teamId: raw.m_teamId, user: rows.entities.find((e) => e.id === raw.u_id)! }));
+      return groupBy(ids, pairs, (p) => p.teamId).map((g) => g.map((p) => p.user));
+    }),
+    labelsOfConversation: new DataLoader<string, Label[]>(async (ids) => {
+      const rows = await manager.createQueryBuilder(Label, "l")
+        .innerJoin(ConversationLabel, "cl", "cl.labelId = l.id")
+        .addSelect("cl.conversationId", "cl_conversationId")
+        .where("cl.conversationId IN (:...ids) AND l.organizationId = :org", { ids: [...ids], org })
+        .orderBy("l.name").getRawAndEntities();
+      const pairs = rows.raw.map((raw: { cl_conversationId: string; l_id: string }) => ({ conversationId: raw.cl_conversationId, label: rows.entities.find((e) => e.id === raw.l_id)! }));
+      return groupBy(ids, pairs, (p) => p.conversationId).map((g) => g.map((p) => p.label));
+    }),
+    lastMessages: lastLoader((ids, n) => lastPerGroup(manager, Message, "messages", "conversationId", ids, n, { sql: "organizationId = :org", params: { org } })),
+    /** Newest notes the principal may read; soft-deleted ones never. */
+    lastNotes: lastLoader((ids, n) =>
+      lastPerGroup(manager, Note, "notes", "conversationId", ids, n, { sql: `organizationId = :org AND deletedAt IS NULL${noteFilter}`, params: { org, teamVisibility: NoteVisibility.TEAM } })),
+    assignments: new DataLoader<string, Assignment[]>(async (ids) => {
+      const rows = await manager.find(Assignment, { where: { conversationId: In([...ids]), organizationId: org }, order: { createdAt: "ASC", id: "ASC" } });
+      return groupBy(ids, rows, (r) => r.conversationId);
+    }),
+    /** Users currently assigned to one of each contact's unresolved conversations (for the PII rule). */
+    contactAssignees: new DataLoader<string, Set<string>>(async (ids) => {
+      const rows = await manager.find(Conversation, {
+        select: { id: true, contactId: true, assigneeId: true },
+        where: { contactId: In([...ids]), organizationId: org, status: Not(ConversationStatus.RESOLVED) },
+      });
+      return groupBy(ids, rows, (r) => r.contactId).map((g) => new Set(g.flatMap((c) => (c.assigneeId ? [c.assigneeId] : []))));
+    }),
+    /** Unresolved conversations assigned to each user. */
+    openAssignmentCount: new DataLoader<string, number>(async (ids) => {
+      const rows = await manager.createQueryBuilder(Conversation, "c")
+        .select("c.assigneeId", "assigneeId").addSelect("COUNT(*)", "n")
+        .where("c.assigneeId IN (:...ids) AND c.organizationId = :org AND c.status <> :resolved", { ids: [...ids], org, resolved: ConversationStatus.RESOLVED })
+        .groupBy("c.assigneeId").getRawMany<{ assigneeId: string; n: string | number }>();
+      const counts = new Map(rows.map((r) => [r.assigneeId, Number(r.n)]));
+      return ids.map((id) => counts.get(id) ?? 0);
+    }),
+    templateEvents: new DataLoader<string, TemplateEvent[]>(async (ids) => {
+      const rows = await manager.find(TemplateEvent, { where: { templateId: In([...ids]), organizationId: org }, order: { createdAt: "ASC", id: "ASC" } });
+      return groupBy(ids, rows, (r) => r.templateId);
+    }),
+  };
+}
+
+/** The loaders of one request. */
+export type Loaders = ReturnType<typeof createLoaders>;

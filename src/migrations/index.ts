@@ -1,0 +1,4 @@
+import { InitialSchema1732400000000 } from "./1732400000000-InitialSchema";
+
+/** Every migration, oldest first, for the DataSource (ormconfig.ts). */
+export const migrations = [InitialSchema1732400000000];

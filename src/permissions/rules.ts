@@ -1,0 +1,88 @@
+/**
+ * graphql-shield rules, each one sentence wrapping a policy function. `who` is that sentence:
+ * docs/permissions.md is generated from it, so the documentation reads exactly what runs.
+ */
+import { allow, and, deny, rule } from "graphql-shield";
+import type { Context } from "../context";
+import type { Contact } from "../entities/Contact";
+import type { User } from "../entities/User";
+import type { Principal } from "../auth/principal";
+import * as policy from "./policy";
+
+/** One rule value as graphql-shield accepts it in a rule map. */
+export type ShieldRule = Parameters<typeof and>[number];
+
+export interface DescribedRule {
+  /** Who the rule lets in, as one sentence for the generated reference. */
+  who: string;
+  rule: ShieldRule;
+}
+
+/** A rule that reads only the principal: cached for the whole request. */
+const principalRule = (name: string, check: (p: Principal) => boolean): ShieldRule =>
+  rule(name, { cache: "contextual" })((_parent, _args, ctx: Context) => check(ctx.principal));
+
+/** A rule about the parent object: cheap checks over per-request loaders, so no result cache. */
+const parentRule = <T>(name: string, check: (p: Principal, parent: T, ctx: Context) => boolean | Promise<boolean>): ShieldRule =>
+  rule(name, { cache: "no_cache" })((parent: T, _args, ctx: Context) => check(ctx.principal, parent, ctx));
+
+export const rules = {
+  whoeverSeesParent: {
+    who: "whoever can see the parent object (row scopes already decided that)",
+    rule: allow,
+  },
+  signedIn: {
+    who: "any signed-in user or API key of the organization",
+    rule: principalRule("signedIn", () => true),
+  },
+  user: {
+    who: "any signed-in user (not an API key)",
+    rule: principalRule("user", policy.isUser),
+  },
+  conversationReader: {
+    who: "any user; an API key only with `conversations:read`",
+    rule: principalRule("conversationReader", policy.canReadConversations),
+  },
+  managerOrAdmin: {
+    who: "MANAGER or ADMIN",
+    rule: principalRule("managerOrAdmin", policy.isManagerOrAdmin),
+  },
+  admin: {
+    who: "ADMIN",
+    rule: principalRule("admin", policy.isAdmin),
+  },
+  auditReader: {
+    who: "ADMIN (every entry) or MANAGER (entries about their teams)",
+    rule: principalRule("auditReader", policy.canReadAuditLog),
+  },
+  templateReader: {
+    who: "any user; agents see only APPROVED templates usable by their teams",
+    rule: principalRule("templateReader", policy.canListTemplates),
+  },
+  contactPiiReader: {
+    who: "ADMIN, MANAGER, the AGENT currently assigned to one of the contact's unresolved conversations, or an API key with `contacts:read_pii`",
+    rule: parentRule<Contact>("contactPiiReader", async (p, contact, ctx) =>
+      policy.canReadContactPii(p, await ctx.loaders.contactAssignees.load(contact.id))),
+  },
+  emailReader: {
+    who: "the user themself, a MANAGER sharing a team with them, or ADMIN",
+    rule: parentRule<User>("emailReader", async (p, user, ctx) =>
+      policy.canReadUserEmail(p, { id: user.id, teamIds: await ctx.loaders.userTeamIds.load(user.id) })),
+  },
+  userSupervisor: {
+    who: "a MANAGER sharing a team with the user, or ADMIN",
+    rule: parentRule<User>("userSupervisor", async (p, user, ctx) =>
+      policy.canReadUserActivity(p, { teamIds: await ctx.loaders.userTeamIds.load(user.id) })),
+  },
+  queueSupervisor: {
+    who: "a MANAGER of the snapshot's team, or ADMIN",
+    rule: parentRule<{ teamId: string }>("queueSupervisor", (p, snapshot) => policy.canViewQueueDetail(p, snapshot.teamId)),
+  },
+  nobody: {
+    who: "nobody (denied by default)",
+    rule: deny,
+  },
+} satisfies Record<string, DescribedRule>;
+
+/** The name of a rule; the permission map can only use these, so a typo is a compile error. */
+export type RuleName = keyof typeof rules;

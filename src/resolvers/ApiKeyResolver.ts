@@ -1,0 +1,12 @@
+import { Ctx, Query, Resolver } from "type-graphql";
+import type { Context } from "../context";
+import { ApiKey } from "../entities/ApiKey";
+
+/** Partner credentials: ADMIN only (the rule is on the query). */
+@Resolver(() => ApiKey)
+export class ApiKeyResolver {
+  @Query(() => [ApiKey])
+  apiKeys(@Ctx() ctx: Context): Promise<ApiKey[]> {
+    return ctx.db.manager.find(ApiKey, { where: { organizationId: ctx.principal.organizationId }, order: { createdAt: "DESC", id: "ASC" } });
+  }
+}

@@ -1,0 +1,40 @@
+import { Brackets, ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import { badInput } from "../../errors";
+import { Cursor, decodeCursor, encodeCursor } from "./cursor";
+
+/** The largest page a client may ask for. */
+export const MAX_PAGE_SIZE = 100;
+
+export interface Page<T> {
+  nodes: T[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+/** Rejects page sizes outside 0..MAX_PAGE_SIZE with BAD_USER_INPUT. */
+export function checkPageSize(first: number): void {
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw badInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}`, "first");
+  }
+}
+
+/**
+ * Keyset pagination on (createdAt, id): the page after a cursor costs the same at any depth and
+ * any table size, given an index ending in (createdAt, id).
+ */
+export async function keysetPage<T extends { id: string; createdAt: Date }>(
+  qb: SelectQueryBuilder<T & ObjectLiteral>, alias: string, first: number, after: string | null | undefined, direction: "ASC" | "DESC",
+): Promise<Page<T>> {
+  checkPageSize(first);
+  const cursor: Cursor | null = after ? decodeCursor(after) : null;
+  if (cursor) {
+    const op = direction === "ASC" ? ">" : "<";
+    qb.andWhere(new Brackets((b) => b
+      .where(`${alias}.createdAt ${op} :cursorAt`, { cursorAt: cursor.at })
+      .orWhere(new Brackets((t) => t.where(`${alias}.createdAt = :cursorAt`).andWhere(`${alias}.id ${op} :cursorId`, { cursorId: cursor.id })))));
+  }
+  const rows = first === 0 ? [] : await qb.orderBy(`${alias}.createdAt`, direction).addOrderBy(`${alias}.id`, direction).take(first + 1).getMany();
+  const nodes = rows.slice(0, first);
+  const last = nodes[nodes.length - 1];
+  return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
+}

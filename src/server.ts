@@ -1,0 +1,138 @@
+import { randomUUID } from "node:crypto";
+import { createServer as createHttpServer, Server } from "node:http";
+import { ApolloServer, ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { NextFunction, Request, Response } from "express";
+import { GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
+import { authenticate } from "./auth/authenticate";
+import type { Config } from "./config";
+import { buildContext, Context } from "./context";
+import type { Database } from "./db";
+import { appError, ErrorCode } from "./errors";
+import type { Logger } from "./logger";
+import { buildGovernedSchema } from "./schema";
+
+/** What the gateway needs to serve: configuration, the database, a logger, and a clock. */
+export interface ServerDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  now?: () => Date;
+  schema?: GraphQLSchema;
+}
+
+export interface Gateway {
+  httpServer: Server;
+  app: express.Express;
+  /** Listens on `port` (0 picks a free one) and resolves to the bound port. */
+  listen(port: number): Promise<number>;
+  /** Stops accepting, drains in-flight requests, closes the server (not the database). */
+  stop(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** The codes clients may act on; anything else is an internal error and is masked. */
+const EXPOSED_CODES = new Set<string>([...Object.values(ErrorCode), "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED",
+  "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE"]);
+EXPOSED_CODES.delete(ErrorCode.INTERNAL_SERVER_ERROR);
+
+/** Masks internal errors outside development: no stack, no SQL, just a code. */
+export function formatError(development: boolean) {
+  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+    const code = String(formatted.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+    if (development) return formatted;
+    if (!EXPOSED_CODES.has(code)) {
+      return { message: "Internal server error", path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+    }
+    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  };
+}
+
+/** Logs unexpected errors with the request id that the client also receives. */
+const errorLogPlugin = (logger: Logger): ApolloServerPlugin<Context> => ({
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ contextValue, errors, operationName }) {
+        for (const err of errors) {
+          const code = err.extensions?.code;
+          if (!code || code === ErrorCode.INTERNAL_SERVER_ERROR) {
+            logger.error({ requestId: contextValue?.requestId, operationName, err: err.originalError ?? err }, "internal error");
+          }
+        }
+      },
+      async willSendResponse({ contextValue, response }) {
+        if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
+        for (const e of response.body.singleResult.errors) {
+          if (e.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) (e.extensions as Record<string, unknown>).requestId = contextValue?.requestId;
+        }
+      },
+    };
+  },
+});
+
+/** Express + Apollo Server on one HTTP server, with health endpoints. */
+export async function createGateway(deps: ServerDeps): Promise<Gateway> {
+  const { config, db, logger } = deps;
+  const development = config.nodeEnv === "development";
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer = createHttpServer(app);
+  const apollo = new ApolloServer<Context>({
+    schema: deps.schema ?? buildGovernedSchema(),
+    includeStacktraceInErrorResponses: development,
+    formatError: formatError(development),
+    introspection: config.nodeEnv !== "production",
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorLogPlugin(logger)],
+  });
+  await apollo.start();
+
+  app.get("/healthz", (_req, res) => { res.json({ status: "ok" }); });
+  app.get("/readyz", async (_req, res) => {
+    const database = await db.ping();
+    res.status(database ? 200 : 503).json({ ready: database, checks: { database } });
+  });
+
+  app.use("/graphql", (req, res, next) => {
+    const given = req.get("x-request-id");
+    res.locals.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader("x-request-id", res.locals.requestId);
+    next();
+  });
+  app.use("/graphql", express.json({ limit: "100kb" }));
+  app.use("/graphql", expressMiddleware(apollo, {
+    context: async ({ req, res }) => {
+      const auth = await authenticate(db.manager, config.jwtSecret, req.headers.authorization);
+      if (!auth.ok) {
+        throw new GraphQLError("Authentication required", { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+      }
+      return buildContext(db, auth.principal, { requestId: res.locals.requestId, ip: req.ip ?? null, userAgent: req.get("user-agent") ?? null }, deps.now);
+    },
+  }));
+  // Bodies express could not parse: a GraphQL-shaped 400 instead of an HTML page.
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    const code = status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_REQUEST;
+    if (status === 500) logger.error({ err }, "unhandled error");
+    const message = err.type === "entity.parse.failed" ? "Malformed JSON body" : err.type === "entity.too.large" ? "Request body too large" : undefined;
+    res.status(status).json({ errors: [{ message: appError(code, message).message, extensions: { code } }] });
+  });
+
+  return {
+    httpServer,
+    app,
+    listen: (port) => new Promise((resolve, reject) => {
+      httpServer.once("error", reject);
+      httpServer.listen(port, () => {
+        const address = httpServer.address();
+        resolve(typeof address === "object" && address ? address.port : port);
+      });
+    }),
+    stop: async () => { await apollo.stop(); },
+  };
+}
