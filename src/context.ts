@@ -3,6 +3,7 @@ import type { ApiKeyPrincipal, UserPrincipal } from "./auth/principal";
 import type { Database } from "./db";
 import { createLoaders, Loaders } from "./loaders";
 import { ConversationScope, conversationScope } from "./permissions/scopes";
+import type { EventBus } from "./subscriptions/events";
 
 /** Where a request came from, for the audit trail and logs. */
 export interface RequestMeta {
@@ -23,14 +24,25 @@ export interface Context {
   userAgent: string | null;
   /** The current time; injectable so time-window rules are tested without sleeping. */
   now: () => Date;
+  /** Where commands publish queue events after their transaction commits. */
+  events: EventBus;
+}
+
+/** What every operation shares, whoever runs it. */
+export interface Services {
+  db: Database;
+  events: EventBus;
+  now: () => Date;
 }
 
 /** Builds the context for one operation from an authenticated principal. */
-export function buildContext(db: Database, principal: UserPrincipal | ApiKeyPrincipal, meta: RequestMeta, now: () => Date = () => new Date()): Context {
+export function buildContext(services: Services, principal: UserPrincipal | ApiKeyPrincipal, meta: RequestMeta): Context {
+  const { db, events, now } = services;
   return {
     principal,
     scope: conversationScope(principal),
     db,
+    events,
     loaders: createLoaders(db.manager, principal),
     requestId: meta.requestId ?? randomUUID(),
     ip: meta.ip,

@@ -20,10 +20,26 @@ export class Database {
 
   /** Runs `work` in one transaction; on SQLite, after every transaction queued before it. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.isSqlite) return this.dataSource.transaction(work);
+    if (!this.isSqlite) return this.retryDeadlocks(() => this.dataSource.transaction(work));
     const run = this.queue.then(() => this.dataSource.transaction(work));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * InnoDB may pick a transaction as a deadlock victim and roll it back whole; running it again
+   * from the start is the documented remedy, and every write here re-reads what it changes.
+   */
+  private async retryDeadlocks<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (err) {
+        const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (err as { code?: string }).code;
+        if (attempt >= attempts || (code !== "ER_LOCK_DEADLOCK" && code !== "ER_LOCK_WAIT_TIMEOUT")) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+      }
+    }
   }
 
   /** Whether the database answers a trivial query. */

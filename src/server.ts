@@ -7,11 +7,12 @@ import express, { NextFunction, Request, Response } from "express";
 import { GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
 import { authenticate } from "./auth/authenticate";
 import type { Config } from "./config";
-import { buildContext, Context } from "./context";
+import { buildContext, Context, Services } from "./context";
 import type { Database } from "./db";
 import { appError, ErrorCode } from "./errors";
 import type { Logger } from "./logger";
 import { buildGovernedSchema } from "./schema";
+import { createInProcessBus, EventBus } from "./subscriptions/events";
 
 /** What the gateway needs to serve: configuration, the database, a logger, and a clock. */
 export interface ServerDeps {
@@ -20,10 +21,13 @@ export interface ServerDeps {
   logger: Logger;
   now?: () => Date;
   schema?: GraphQLSchema;
+  /** The queue event bus; an in-process one when not given. */
+  events?: EventBus;
 }
 
 export interface Gateway {
   httpServer: Server;
+  services: Services;
   app: express.Express;
   /** Listens on `port` (0 picks a free one) and resolves to the bound port. */
   listen(port: number): Promise<number>;
@@ -76,6 +80,7 @@ const errorLogPlugin = (logger: Logger): ApolloServerPlugin<Context> => ({
 /** Express + Apollo Server on one HTTP server, with health endpoints. */
 export async function createGateway(deps: ServerDeps): Promise<Gateway> {
   const { config, db, logger } = deps;
+  const services: Services = { db, events: deps.events ?? createInProcessBus(), now: deps.now ?? (() => new Date()) };
   const development = config.nodeEnv === "development";
   const app = express();
   app.disable("x-powered-by");
@@ -110,7 +115,7 @@ export async function createGateway(deps: ServerDeps): Promise<Gateway> {
       if (!auth.ok) {
         throw new GraphQLError("Authentication required", { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
       }
-      return buildContext(db, auth.principal, { requestId: res.locals.requestId, ip: req.ip ?? null, userAgent: req.get("user-agent") ?? null }, deps.now);
+      return buildContext(services, auth.principal, { requestId: res.locals.requestId, ip: req.ip ?? null, userAgent: req.get("user-agent") ?? null });
     },
   }));
   // Bodies express could not parse: a GraphQL-shaped 400 instead of an HTML page.
@@ -125,6 +130,7 @@ export async function createGateway(deps: ServerDeps): Promise<Gateway> {
 
   return {
     httpServer,
+    services,
     app,
     listen: (port) => new Promise((resolve, reject) => {
       httpServer.once("error", reject);

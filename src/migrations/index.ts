@@ -1,4 +1,5 @@
+import { AuditAppendOnly1732400000001 } from "./1732400000001-AuditAppendOnly";
 import { InitialSchema1732400000000 } from "./1732400000000-InitialSchema";
 
 /** Every migration, oldest first, for the DataSource (ormconfig.ts). */
-export const migrations = [InitialSchema1732400000000];
+export const migrations = [InitialSchema1732400000000, AuditAppendOnly1732400000001];

@@ -81,3 +81,61 @@ export const canViewQueue = (p: Principal, teamId: string): boolean => canReadCo
 
 /** The supervisor-only parts of a queue snapshot (pending, per assignee, oldest age). */
 export const canViewQueueDetail = supervisesTeam;
+
+// ── Mutations (POLICY.md, Mutations). `c` is a conversation the caller has already loaded. ──
+
+type ConversationRef = { teamId: string; assigneeId: string | null };
+
+/** Claiming: a user who sees the conversation (its unassigned state, since claims need that). */
+export const canClaim = (p: Principal, seesItUnassigned: boolean): boolean => isUser(p) && seesItUnassigned;
+
+/** Assigning: a MANAGER of the team, ADMIN, or an API key with `assignments:write` on the team. */
+export const canAssign = (p: Principal, c: ConversationRef): boolean =>
+  supervisesTeam(p, c.teamId) || (hasScope(p, ApiScope.ASSIGNMENTS_WRITE) && reachesTeam(p, c.teamId));
+
+/** Unassigning: the current assignee, or whoever may assign it. */
+export const canUnassign = (p: Principal, c: ConversationRef): boolean =>
+  (p.kind === "USER" && c.assigneeId === p.id) || canAssign(p, c);
+
+/** Transferring: a MANAGER of the source team, ADMIN, or an API key with `assignments:write` on both teams. */
+export const canTransfer = (p: Principal, c: ConversationRef, toTeamId: string): boolean =>
+  supervisesTeam(p, c.teamId) || (hasScope(p, ApiScope.ASSIGNMENTS_WRITE) && reachesTeam(p, c.teamId) && reachesTeam(p, toTeamId));
+
+/** Changing status: the assignee, a MANAGER of the team, or ADMIN. */
+export const canSetStatus = (p: Principal, c: ConversationRef): boolean =>
+  (p.kind === "USER" && c.assigneeId === p.id) || supervisesTeam(p, c.teamId);
+
+/** Adding a note to a visible conversation: users, and API keys with `notes:write`. */
+export const canAddNote = (p: Principal, visibility: NoteVisibility): boolean =>
+  (isUser(p) || hasScope(p, ApiScope.NOTES_WRITE)) && (visibility === NoteVisibility.TEAM || isManagerOrAdmin(p));
+
+/** How long an author may still edit their note. */
+export const NOTE_EDIT_WINDOW_MS = 15 * 60 * 1000;
+
+/** Editing a note: its author, within 15 minutes of writing it. */
+export const canEditNote = (p: Principal, note: { authorId: string; createdAt: Date }, now: Date): boolean =>
+  p.kind === "USER" && p.id === note.authorId && now.getTime() - note.createdAt.getTime() <= NOTE_EDIT_WINDOW_MS;
+
+/** Deleting a note (soft): ADMIN. */
+export const canDeleteNote = isAdmin;
+
+/** The label taxonomy is governed: MANAGER and ADMIN curate it. */
+export const canManageLabels = isManagerOrAdmin;
+
+/** Applying or removing a label: any user who sees the conversation. */
+export const canLabelConversation = isUser;
+
+/** Archived labels stay on the conversations that have them but cannot be applied again. */
+export const isApplicableLabel = (label: { archived: boolean }): boolean => !label.archived;
+
+/** People, teams and keys: ADMIN. */
+export const canManageUsers = isAdmin;
+export const canManageTeams = isAdmin;
+
+/** Role changes and deactivation: an ADMIN, never on themself (no self-promotion, no self-lockout). */
+export const canAdministerUser = (p: Principal, target: { id: string }): boolean =>
+  canManageUsers(p) && !(p.kind === "USER" && p.id === target.id);
+
+/** The organization must keep an active ADMIN: taking `targetId` out of `activeAdminIds` must leave one. */
+export const keepsAnActiveAdmin = (activeAdminIds: readonly string[], targetId: string): boolean =>
+  activeAdminIds.some((id) => id !== targetId);

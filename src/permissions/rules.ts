@@ -7,6 +7,9 @@ import type { Context } from "../context";
 import type { Contact } from "../entities/Contact";
 import type { User } from "../entities/User";
 import type { Principal } from "../auth/principal";
+import { recordRefusal } from "../audit/recordDenial";
+import { MutationName, mutationActions, specFor } from "../commands/actions";
+import { ApiScope, AuditOutcome } from "../entities/enums";
 import * as policy from "./policy";
 
 /** One rule value as graphql-shield accepts it in a rule map. */
@@ -25,6 +28,19 @@ const principalRule = (name: string, check: (p: Principal) => boolean): ShieldRu
 /** A rule about the parent object: cheap checks over per-request loaders, so no result cache. */
 const parentRule = <T>(name: string, check: (p: Principal, parent: T, ctx: Context) => boolean | Promise<boolean>): ShieldRule =>
   rule(name, { cache: "no_cache" })((parent: T, _args, ctx: Context) => check(ctx.principal, parent, ctx));
+
+/**
+ * A rule on a mutation: it reads only the principal, and a denial is written to the audit trail
+ * (the command never runs, so the shield is where the attempt is recorded).
+ */
+const mutationRule = (name: string, check: (p: Principal) => boolean): ShieldRule =>
+  rule(name, { cache: "no_cache" })(async (_parent, args: Record<string, unknown>, ctx: Context, info) => {
+    if (check(ctx.principal)) return true;
+    if (info.fieldName in mutationActions) {
+      await recordRefusal(ctx, specFor(info.fieldName as MutationName, args), AuditOutcome.DENIED, null, "role or scope does not allow this mutation");
+    }
+    return false;
+  });
 
 export const rules = {
   whoeverSeesParent: {
@@ -77,6 +93,30 @@ export const rules = {
   queueSupervisor: {
     who: "a MANAGER of the snapshot's team, or ADMIN",
     rule: parentRule<{ teamId: string }>("queueSupervisor", (p, snapshot) => policy.canViewQueueDetail(p, snapshot.teamId)),
+  },
+  userMutation: {
+    who: "any user (the command then checks the target, e.g. that they see it or are its assignee)",
+    rule: mutationRule("userMutation", policy.isUser),
+  },
+  assignmentWriter: {
+    who: "MANAGER or ADMIN (the command checks the team), or an API key with `assignments:write` on the team",
+    rule: mutationRule("assignmentWriter", (p) => policy.isManagerOrAdmin(p) || policy.hasScope(p, ApiScope.ASSIGNMENTS_WRITE)),
+  },
+  assignmentActor: {
+    who: "any user (the command requires the assignee, a MANAGER of the team or ADMIN), or an API key with `assignments:write`",
+    rule: mutationRule("assignmentActor", (p) => policy.isUser(p) || policy.hasScope(p, ApiScope.ASSIGNMENTS_WRITE)),
+  },
+  noteWriter: {
+    who: "any user who sees the conversation, or an API key with `notes:write` that sees it",
+    rule: mutationRule("noteWriter", (p) => policy.isUser(p) || policy.hasScope(p, ApiScope.NOTES_WRITE)),
+  },
+  managerMutation: {
+    who: "MANAGER or ADMIN",
+    rule: mutationRule("managerMutation", policy.isManagerOrAdmin),
+  },
+  adminMutation: {
+    who: "ADMIN",
+    rule: mutationRule("adminMutation", policy.isAdmin),
   },
   nobody: {
     who: "nobody (denied by default)",
