@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
+import { WhatsAppConfig, whatsappConfigFrom, whatsappEnvShape } from "./messaging/whatsappConfig";
 
 /** Where the embedded database and the generated development secret live. */
 export const DATA_DIR = resolve(process.cwd(), "data");
@@ -19,6 +20,8 @@ export interface Config {
   seedDemo: boolean;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   redisUrl: string | null;
+  /** WhatsApp Cloud API, webhook and outbox settings; absent: none configured, no background delivery. */
+  whatsapp?: WhatsAppConfig;
 }
 
 /** Raised with every problem found, so an operator fixes the environment in one go. */
@@ -34,6 +37,7 @@ const envSchema = z.object({
   SEED_DEMO: boolish.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://").optional(),
+  ...whatsappEnvShape,
 });
 
 /** `DATABASE_URL` → which database: unset is the embedded SQLite file under ./data/. */
@@ -83,5 +87,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== "production",
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"),
     redisUrl: e.REDIS_URL ?? null,
+    whatsapp: whatsappConfigFrom(e),
   };
 }

@@ -12,7 +12,12 @@ import type { Database } from "./db";
 import { appError, ErrorCode } from "./errors";
 import type { Logger } from "./logger";
 import { buildGovernedSchema } from "./schema";
+import { attachWebSocketServer } from "./subscriptions/wsServer";
+import { extraValidationRules } from "./validationRules";
 import { createInProcessBus, EventBus } from "./subscriptions/events";
+import { createRedisBus } from "./subscriptions/redisBus";
+import { EventMemo } from "./subscriptions/eventMemo";
+import { PrincipalReloader } from "./subscriptions/principalReloader";
 
 /** What the gateway needs to serve: configuration, the database, a logger, and a clock. */
 export interface ServerDeps {
@@ -80,13 +85,18 @@ const errorLogPlugin = (logger: Logger): ApolloServerPlugin<Context> => ({
 /** Express + Apollo Server on one HTTP server, with health endpoints. */
 export async function createGateway(deps: ServerDeps): Promise<Gateway> {
   const { config, db, logger } = deps;
-  const services: Services = { db, events: deps.events ?? createInProcessBus(), now: deps.now ?? (() => new Date()) };
+  // With REDIS_URL, queue events travel through Redis so every instance's subscribers get them.
+  const redis = !deps.events && config.redisUrl ? await createRedisBus(config.redisUrl, logger) : null;
+  const events = deps.events ?? redis?.bus ?? createInProcessBus();
+  const services: Services = { db, events, reloader: new PrincipalReloader(db), memo: new EventMemo(), now: deps.now ?? (() => new Date()) };
   const development = config.nodeEnv === "development";
   const app = express();
   app.disable("x-powered-by");
   const httpServer = createHttpServer(app);
+  const schema = deps.schema ?? buildGovernedSchema(services.events);
   const apollo = new ApolloServer<Context>({
-    schema: deps.schema ?? buildGovernedSchema(),
+    schema,
+    validationRules: extraValidationRules(config),
     includeStacktraceInErrorResponses: development,
     formatError: formatError(development),
     introspection: config.nodeEnv !== "production",
@@ -95,11 +105,14 @@ export async function createGateway(deps: ServerDeps): Promise<Gateway> {
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorLogPlugin(logger)],
   });
   await apollo.start();
+  const ws = attachWebSocketServer(httpServer, schema, services, config, logger);
 
   app.get("/healthz", (_req, res) => { res.json({ status: "ok" }); });
   app.get("/readyz", async (_req, res) => {
     const database = await db.ping();
-    res.status(database ? 200 : 503).json({ ready: database, checks: { database } });
+    // Redis being away degrades subscriptions to this instance only; it does not stop serving.
+    const checks = redis ? { database, redis: redis.healthy() } : { database };
+    res.status(database ? 200 : 503).json({ ready: database, checks });
   });
 
   app.use("/graphql", (req, res, next) => {
@@ -139,6 +152,10 @@ export async function createGateway(deps: ServerDeps): Promise<Gateway> {
         resolve(typeof address === "object" && address ? address.port : port);
       });
     }),
-    stop: async () => { await apollo.stop(); },
+    stop: async () => {
+      await ws.close();
+      await apollo.stop();
+      await redis?.close();
+    },
   };
 }

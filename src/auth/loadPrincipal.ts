@@ -6,7 +6,12 @@ import { TeamMember } from "../entities/TeamMember";
 import { User } from "../entities/User";
 import { ApiKeyPrincipal, TeamGrant, UserPrincipal } from "./principal";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Lower case only, as `newId()` issues them: MariaDB compares ids case-insensitively and SQLite
+ * does not, so accepting `ABC…` would find a row on one database and not on the other (and let an
+ * upper-cased copy of an id be stored, which JS comparisons then miss).
+ */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Whether a string has the shape of our ids; anything else can be answered without a query. */
 export const isId = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
@@ -49,4 +54,15 @@ export async function loadApiKeyPrincipal(manager: EntityManager, keyId: string,
     scopes: new Set(key.scopes),
     teams: await grantsFor(manager, key.organizationId, key.teamIds),
   };
+}
+
+/**
+ * Loads a principal again by id, as it is now: role, teams, active, scopes, revocation. Live
+ * streams call it before every event, so a demotion or revocation takes effect at once.
+ */
+export async function reloadPrincipal(manager: EntityManager, p: UserPrincipal | ApiKeyPrincipal): Promise<UserPrincipal | ApiKeyPrincipal | null> {
+  if (p.kind === "USER") return loadUserPrincipal(manager, p.id);
+  const key = await manager.findOne(ApiKey, { where: { id: p.id } });
+  if (!key || key.revokedAt) return null;
+  return { kind: "API_KEY", id: key.id, organizationId: key.organizationId, scopes: new Set(key.scopes), teams: await grantsFor(manager, key.organizationId, key.teamIds) };
 }

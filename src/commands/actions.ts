@@ -30,6 +30,14 @@ export const mutationActions = {
   updateTeamSettings: { action: "team.updateSettings", targetType: "Team", targetId: field("teamId") },
   createApiKey: { action: "apiKey.create", targetType: "ApiKey", targetId: () => null },
   revokeApiKey: { action: "apiKey.revoke", targetType: "ApiKey", targetId: field("id") },
+  createTemplate: { action: "template.create", targetType: "Template", targetId: () => null },
+  updateTemplate: { action: "template.update", targetType: "Template", targetId: field("id") },
+  submitTemplate: { action: "template.submit", targetType: "Template", targetId: field("id") },
+  approveTemplate: { action: "template.approve", targetType: "Template", targetId: field("id") },
+  rejectTemplate: { action: "template.reject", targetType: "Template", targetId: field("id") },
+  archiveTemplate: { action: "template.archive", targetType: "Template", targetId: field("id") },
+  sendMessage: { action: "message.send", targetType: "Conversation", targetId: field("conversationId") },
+  sendTemplate: { action: "message.sendTemplate", targetType: "Conversation", targetId: field("conversationId") },
 } satisfies Record<string, { action: string; targetType: string; targetId: (a: Args) => string | null }>;
 
 export type MutationName = keyof typeof mutationActions;

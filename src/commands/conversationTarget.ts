@@ -1,6 +1,7 @@
 import { EntityManager } from "typeorm";
 import { isId } from "../auth/loadPrincipal";
 import type { Context } from "../context";
+import { newId } from "../entities/columns";
 import { Conversation } from "../entities/Conversation";
 import { notFound } from "../errors";
 import { reachesTeam } from "../permissions/policy";
@@ -45,7 +46,7 @@ export async function compareAndSet(
 
 /** A queue event about a conversation after a change. */
 export const queueEvent = (type: QueueEventType, c: Conversation, teamId: string, previousAssigneeId: string | null, now: Date): QueueEvent =>
-  ({ type, organizationId: c.organizationId, teamId, conversationId: c.id, assigneeId: c.assigneeId, previousAssigneeId, at: now.toISOString() });
+  ({ id: newId(), type, organizationId: c.organizationId, teamId, conversationId: c.id, assigneeId: c.assigneeId, previousAssigneeId, at: now.toISOString() });
 
 /** The fields of a conversation that assignment commands change, for before/after in the audit. */
 export const assignmentFields = (c: Conversation) => ({ assigneeId: c.assigneeId, teamId: c.teamId, status: c.status, version: c.version });

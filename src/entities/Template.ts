@@ -7,6 +7,7 @@ import { TemplateCategory, TemplateStatus } from "./enums";
 @ObjectType()
 @Entity("templates")
 @Index("idx_templates_org_status", ["organizationId", "status"])
+@Index("uq_templates_org_name_lang", ["organizationId", "name", "language"], { unique: true })
 export class Template {
   @Field(() => ID) @PrimaryColumn(idColumn) id: string;
   @Column(refColumn) organizationId: string;

@@ -10,6 +10,7 @@ import { Label } from "./Label";
 import { Message } from "./Message";
 import { Note } from "./Note";
 import { Organization } from "./Organization";
+import { OutboxEntry } from "./OutboxEntry";
 import { Team } from "./Team";
 import { TeamMember } from "./TeamMember";
 import { Template } from "./Template";
@@ -19,5 +20,5 @@ import { User } from "./User";
 /** Every entity, for the DataSource. */
 export const entities = [
   Organization, User, Team, TeamMember, Contact, Conversation, Message, Assignment, Note, Label,
-  ConversationLabel, Template, TemplateEvent, AuditEntry, AuditHead, ApiKey, IdempotencyRecord,
+  ConversationLabel, Template, TemplateEvent, AuditEntry, AuditHead, ApiKey, IdempotencyRecord, OutboxEntry,
 ];

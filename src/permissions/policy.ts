@@ -2,7 +2,7 @@
  * The governance rulebook as plain functions of (principal, target). No GraphQL or HTTP here:
  * the same function serves shield rules, row scopes, subscription filters and `Viewer.can`.
  */
-import { ApiScope, NoteVisibility, Role } from "../entities/enums";
+import { ApiScope, NoteVisibility, Role, TemplateStatus } from "../entities/enums";
 import type { Principal } from "../auth/principal";
 
 export const isUser = (p: Principal): boolean => p.kind === "USER";
@@ -128,6 +128,43 @@ export const canLabelConversation = isUser;
 /** Archived labels stay on the conversations that have them but cannot be applied again. */
 export const isApplicableLabel = (label: { archived: boolean }): boolean => !label.archived;
 
+// ── Templates and messaging (POLICY.md, Mutations: createTemplate … sendTemplate). ──
+
+/** Writing templates (create, update): MANAGER and ADMIN. */
+export const canManageTemplates = isManagerOrAdmin;
+
+/** A template is edited only while nobody reviews or sends it: in DRAFT or REJECTED. */
+export const isTemplateEditable = (t: { status: TemplateStatus }): boolean =>
+  t.status === TemplateStatus.DRAFT || t.status === TemplateStatus.REJECTED;
+
+/** Submitting a template for approval: its author (even if since demoted), MANAGER, or ADMIN. */
+export const canSubmitTemplate = (p: Principal, t: { createdById: string }): boolean =>
+  (p.kind === "USER" && p.id === t.createdById) || isManagerOrAdmin(p);
+
+/** Approving or rejecting a template (four eyes): an ADMIN who is neither its author nor its last editor. */
+export const canApproveTemplate = (p: Principal, t: { createdById: string; lastEditedById: string | null }): boolean =>
+  isAdmin(p) && p.kind === "USER" && p.id !== t.createdById && p.id !== t.lastEditedById;
+
+/** Archiving a template: ADMIN. */
+export const canArchiveTemplate = isAdmin;
+
+/** A template serves a team when it names no teams (every team may use it) or names that team. */
+export const isTemplateUsableBy = (t: { teamIds: readonly string[] }, teamId: string): boolean =>
+  t.teamIds.length === 0 || t.teamIds.includes(teamId);
+
+/** Only APPROVED templates are sent; PAUSED, DISABLED and every other status never are. */
+export const isTemplateSendable = (t: { status: TemplateStatus }): boolean => t.status === TemplateStatus.APPROVED;
+
+/** WhatsApp's customer service window: free text is allowed this long after the customer's last message. */
+export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** Whether the customer service window is open: the last inbound message is less than 24 hours old. */
+export const isInsideServiceWindow = (c: { lastInboundAt: Date | null }, now: Date): boolean =>
+  c.lastInboundAt !== null && now.getTime() - c.lastInboundAt.getTime() < SERVICE_WINDOW_MS;
+
+/** Sending to the customer (free text or a template): the conversation's current assignee only. */
+export const canSendMessage = (p: Principal, c: ConversationRef): boolean => p.kind === "USER" && c.assigneeId === p.id;
+
 /** People, teams and keys: ADMIN. */
 export const canManageUsers = isAdmin;
 export const canManageTeams = isAdmin;
@@ -139,3 +176,14 @@ export const canAdministerUser = (p: Principal, target: { id: string }): boolean
 /** The organization must keep an active ADMIN: taking `targetId` out of `activeAdminIds` must leave one. */
 export const keepsAnActiveAdmin = (activeAdminIds: readonly string[], targetId: string): boolean =>
   activeAdminIds.some((id) => id !== targetId);
+
+// ── Subscriptions (POLICY.md, Subscriptions) ──
+
+/** Watching a team's live queue: a MANAGER of the team, or ADMIN. */
+export const canWatchQueue = supervisesTeam;
+
+/** Having one's own assignments pushed: any user. */
+export const canWatchOwnAssignments = isUser;
+
+/** The ownership-gap review of a team: a MANAGER of the team, or ADMIN. */
+export const canReviewOwnership = supervisesTeam;

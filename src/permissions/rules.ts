@@ -118,6 +118,16 @@ export const rules = {
     who: "ADMIN",
     rule: mutationRule("adminMutation", policy.isAdmin),
   },
+  queueWatcher: {
+    who: "a MANAGER of the team, or ADMIN, as reloaded for each event (also checked when subscribing)",
+    rule: rule("queueWatcher", { cache: "no_cache" })((live: { principal?: Principal }, args: { teamId?: string }, ctx: Context) =>
+      policy.canWatchQueue(live?.principal ?? ctx.principal, String(args.teamId))),
+  },
+  liveUser: {
+    who: "any user, as reloaded for each event (also checked when subscribing)",
+    rule: rule("liveUser", { cache: "no_cache" })((live: { principal?: Principal }, _args, ctx: Context) =>
+      policy.canWatchOwnAssignments(live?.principal ?? ctx.principal)),
+  },
   nobody: {
     who: "nobody (denied by default)",
     rule: deny,

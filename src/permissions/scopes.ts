@@ -85,3 +85,14 @@ export function templateVisible(p: Principal, t: { organizationId: string; statu
   if (p.kind !== "USER" || t.status !== TemplateStatus.APPROVED) return false;
   return t.teamIds.length === 0 || p.teams.some((g) => t.teamIds.includes(g.teamId));
 }
+
+/**
+ * What a scope sees of one team, as a key: principals with the same key see exactly the same
+ * rows of that team, so per-event work (snapshots) can be shared between them.
+ */
+export function teamReachKey(scope: ConversationScope, teamId: string): string {
+  if (scope.everything) return "ALL";
+  const reach = scope.teams.find((t) => t.teamId === teamId)?.reach;
+  if (!reach) return "NONE";
+  return reach === "ALL" ? "ALL" : `${reach}:${scope.userId}`;
+}

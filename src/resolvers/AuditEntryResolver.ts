@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import { isId } from "../auth/loadPrincipal";
 import type { Context } from "../context";
 import { AuditEntry } from "../entities/AuditEntry";
 import { auditScope } from "../permissions/scopes";
@@ -9,7 +10,7 @@ import { keysetPage } from "./types/paginate";
 /** The audit trail, newest first, scoped as POLICY.md says. */
 @Resolver(() => AuditEntry)
 export class AuditEntryResolver {
-  @Query(() => AuditEntryConnection)
+  @Query(() => AuditEntryConnection, { nullable: true, description: "null with FORBIDDEN for those who may not read it" })
   async auditEntries(
     @Ctx() ctx: Context,
     @Arg("filter", () => AuditFilter, { nullable: true }) filter?: AuditFilter,
@@ -24,11 +25,19 @@ export class AuditEntryResolver {
         else qb.andWhere("a.teamId IN (:...scopeTeams)", { scopeTeams: scope.teamIds });
       }
       const f = filter ?? {};
-      if (f.actorId) qb.andWhere("a.actorId = :actorId", { actorId: f.actorId });
+      // A given actor or team id always filters: one not of our shape ("", "42", upper case) matches
+      // nothing, as a non-existent id does, on SQLite and on case-insensitive MariaDB alike.
+      const byId = (column: "actorId" | "teamId", value: string | null | undefined): void => {
+        if (value === undefined || value === null) return;
+        if (isId(value)) qb.andWhere(`a.${column} = :${column}`, { [column]: value });
+        else qb.andWhere("1 = 0");
+      };
+      byId("actorId", f.actorId);
       if (f.action) qb.andWhere("a.action = :action", { action: f.action });
       if (f.targetType) qb.andWhere("a.targetType = :targetType", { targetType: f.targetType });
-      if (f.targetId) qb.andWhere("a.targetId = :targetId", { targetId: f.targetId });
-      if (f.teamId) qb.andWhere("a.teamId = :teamId", { teamId: f.teamId });
+      // Refused attempts record the target id as requested ("42" too), so any given value is searched for.
+      if (f.targetId !== undefined && f.targetId !== null) qb.andWhere("a.targetId = :targetId", { targetId: f.targetId });
+      byId("teamId", f.teamId);
       if (f.outcome) qb.andWhere("a.outcome = :outcome", { outcome: f.outcome });
       if (f.from) qb.andWhere("a.createdAt >= :from", { from: f.from });
       if (f.to) qb.andWhere("a.createdAt < :to", { to: f.to });

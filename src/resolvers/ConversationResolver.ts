@@ -33,7 +33,7 @@ export class ConversationResolver {
     return found;
   }
 
-  @Query(() => ConversationConnection, { description: "Oldest first; keyset cursors" })
+  @Query(() => ConversationConnection, { nullable: true, description: "Oldest first; keyset cursors" })
   async conversations(
     @Ctx() ctx: Context,
     @Arg("filter", () => ConversationFilter, { nullable: true }) filter?: ConversationFilter,

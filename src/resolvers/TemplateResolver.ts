@@ -11,7 +11,7 @@ import { teamsByIds } from "./UserResolver";
 /** Message templates, scoped per viewer; governance fields are behind the supervisor rule. */
 @Resolver(() => Template)
 export class TemplateResolver {
-  @Query(() => [Template], { description: "Agents see only APPROVED templates usable by their teams" })
+  @Query(() => [Template], { nullable: true, description: "Agents see only APPROVED templates usable by their teams" })
   async templates(@Ctx() ctx: Context, @Arg("status", () => TemplateStatus, { nullable: true }) status?: TemplateStatus): Promise<Template[]> {
     const rows = await ctx.db.manager.find(Template, {
       where: { organizationId: ctx.principal.organizationId, ...(status ? { status } : {}) },

@@ -10,6 +10,8 @@ export type QueueEventType =
  * resolved under its own principal, so an event cannot leak what a subscriber may not see.
  */
 export interface QueueEvent {
+  /** Unique per event, so subscribers can share work done for the same event. */
+  id: string;
   type: QueueEventType;
   organizationId: string;
   teamId: string;

@@ -38,8 +38,14 @@ export interface TestApp {
 /** The instant the demo data is seeded relative to. */
 export const SEED_NOW = new Date();
 
+/** What a test file may change about its gateway. */
+export interface TestAppOptions {
+  /** Overrides of the test configuration (e.g. `redisUrl`, `nodeEnv`). */
+  config?: Partial<Config>;
+}
+
 /** Starts a gateway on port 0 over a new database seeded with the demo organizations. */
-export async function startTestApp(): Promise<TestApp> {
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const testDb = await createTestDatabase();
   const queries = new QueryCounter();
   const db = await openDatabase(testDb.config, queries);
@@ -47,8 +53,9 @@ export async function startTestApp(): Promise<TestApp> {
   const seed = await db.transaction((m) => seedDemo(m, SEED_NOW));
   const config: Config = {
     port: 0, nodeEnv: "test", database: testDb.config, jwtSecret: randomBytes(32), seedDemo: false, logLevel: "silent", redisUrl: null,
+    ...options.config,
   };
-  const gateway = await createGateway({ config, db, logger: createLogger("silent"), now: () => clock.now });
+  const gateway = await createGateway({ config, db, logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"), now: () => clock.now });
   const port = await gateway.listen(0);
   const url = `http://127.0.0.1:${port}`;
   const token = (email: string, expiresIn = "1h") => {

@@ -33,7 +33,7 @@ export async function keysetPage<T extends { id: string; createdAt: Date }>(
       .where(`${alias}.createdAt ${op} :cursorAt`, { cursorAt: cursor.at })
       .orWhere(new Brackets((t) => t.where(`${alias}.createdAt = :cursorAt`).andWhere(`${alias}.id ${op} :cursorId`, { cursorId: cursor.id })))));
   }
-  const rows = first === 0 ? [] : await qb.orderBy(`${alias}.createdAt`, direction).addOrderBy(`${alias}.id`, direction).take(first + 1).getMany();
+  const rows = await qb.orderBy(`${alias}.createdAt`, direction).addOrderBy(`${alias}.id`, direction).take(first + 1).getMany(); // one extra row tells whether a next page exists
   const nodes = rows.slice(0, first);
   const last = nodes[nodes.length - 1];
   return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };

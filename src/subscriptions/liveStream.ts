@@ -1,0 +1,57 @@
+import { Repeater } from "@graphql-yoga/subscription";
+import type { GraphQLError } from "graphql";
+import type { ApiKeyPrincipal, UserPrincipal } from "../auth/principal";
+import type { Context } from "../context";
+import { appError, ErrorCode } from "../errors";
+import { QueueEvent, teamTopic } from "./events";
+
+type Live = UserPrincipal | ApiKeyPrincipal;
+
+/** One event as a subscriber receives it: with its principal as reloaded for that event. */
+export interface LiveEvent {
+  event: QueueEvent;
+  principal: Live;
+}
+
+/** A stream's rules: who may hold it (checked at subscribe and before every event) and which events it wants. */
+export interface StreamRules {
+  /** Returns an error when the principal may not hold the stream. */
+  refuse(p: Live): GraphQLError | null;
+  /** The team topics to listen on, for the principal at subscribe time. */
+  topics(p: Live): string[];
+  accept(e: QueueEvent, p: Live): boolean;
+}
+
+/**
+ * A live stream authorized at subscribe time and again before every event: the subscriber's
+ * principal is reloaded (shared within one event's fan-out) and a deactivated, revoked or
+ * demoted subscriber gets an error and the stream completes. graphql-shield only wraps
+ * `resolve`, so this is where subscriptions are governed.
+ */
+export function liveStream(ctx: Context, rules: StreamRules): AsyncIterable<LiveEvent> {
+  const refused = rules.refuse(ctx.principal);
+  if (refused) throw refused;
+  const topics = rules.topics(ctx.principal).map(teamTopic);
+  const sources = topics.map((t) => ctx.events.subscribe(t));
+  const source = sources.length === 1 ? sources[0] : Repeater.merge(sources);
+  const organizationId = ctx.principal.organizationId;
+  let principal: Live = ctx.principal;
+
+  return new Repeater<LiveEvent>(async (push, stop) => {
+    void stop.then(() => source.return?.());
+    try {
+      for await (const event of source) {
+        if (event.organizationId !== organizationId) continue;
+        const fresh = await ctx.reloader.load(event.id, principal);
+        if (!fresh) return stop(appError(ErrorCode.UNAUTHENTICATED, "The subscriber is no longer active"));
+        const denied = rules.refuse(fresh);
+        if (denied) return stop(denied);
+        principal = fresh;
+        if (rules.accept(event, fresh)) await push({ event, principal: fresh });
+      }
+      stop();
+    } catch (err) {
+      stop(err);
+    }
+  });
+}
