@@ -18,6 +18,8 @@ import { createInProcessBus, EventBus } from "./subscriptions/events";
 import { createRedisBus } from "./subscriptions/redisBus";
 import { EventMemo } from "./subscriptions/eventMemo";
 import { PrincipalReloader } from "./subscriptions/principalReloader";
+import { createOutboxWorker, OutboxWorker } from "./messaging/outboxWorker";
+import { whatsappWebhook } from "./webhooks/whatsappWebhook";
 
 /** What the gateway needs to serve: configuration, the database, a logger, and a clock. */
 export interface ServerDeps {
@@ -34,6 +36,8 @@ export interface Gateway {
   httpServer: Server;
   services: Services;
   app: express.Express;
+  /** Delivers queued outbound WhatsApp messages (polls unless its interval is 0; tests call drain()). */
+  outbox: OutboxWorker;
   /** Listens on `port` (0 picks a free one) and resolves to the bound port. */
   listen(port: number): Promise<number>;
   /** Stops accepting, drains in-flight requests, closes the server (not the database). */
@@ -106,8 +110,11 @@ export async function createGateway(deps: ServerDeps): Promise<Gateway> {
   });
   await apollo.start();
   const ws = attachWebSocketServer(httpServer, schema, services, config, logger);
+  const outbox = createOutboxWorker({ ...services, config, logger });
+  outbox.start();
 
   app.get("/healthz", (_req, res) => { res.json({ status: "ok" }); });
+  app.use("/webhooks/whatsapp", whatsappWebhook({ ...services, config, logger }));
   app.get("/readyz", async (_req, res) => {
     const database = await db.ping();
     // Redis being away degrades subscriptions to this instance only; it does not stop serving.
@@ -145,6 +152,7 @@ export async function createGateway(deps: ServerDeps): Promise<Gateway> {
     httpServer,
     services,
     app,
+    outbox,
     listen: (port) => new Promise((resolve, reject) => {
       httpServer.once("error", reject);
       httpServer.listen(port, () => {
@@ -153,6 +161,7 @@ export async function createGateway(deps: ServerDeps): Promise<Gateway> {
       });
     }),
     stop: async () => {
+      await outbox.stop();
       await ws.close();
       await apollo.stop();
       await redis?.close();

@@ -1,6 +1,7 @@
 import { Client } from "graphql-ws";
 import { auditFaults } from "../src/commands/runCommand";
 import { Role } from "../src/entities/enums";
+import { TeamMember } from "../src/entities/TeamMember";
 import { User } from "../src/entities/User";
 import { byNumber, DemoConversation, loadConversations } from "./helpers/demoRows";
 import { createApiKey } from "./helpers/factories";
@@ -121,6 +122,22 @@ describe("queueChanged", () => {
       expect(maya.results).toEqual([]);
     } finally {
       await app.db.manager.update(User, { id: app.seed.users["maya@acme.test"] }, { role: Role.MANAGER });
+    }
+  });
+
+  test("the stream ends with an error when the subscriber is removed from the team", async () => {
+    const teamId = app.seed.teams["acme/Sales"];
+    const maya = subscribe(await client("maya@acme.test"), QUEUE, { teamId });
+    await settle(200);
+    const membership = { teamId, userId: app.seed.users["maya@acme.test"] };
+    await app.db.manager.delete(TeamMember, membership);
+    try {
+      await app.gql("admin@acme.test", CLAIM, { id: conv(29) });
+      const ended = await maya.ended;
+      expect((ended.error as { extensions?: { code?: string } }[])?.[0]?.extensions?.code).toBe("NOT_FOUND");
+      expect(maya.results).toEqual([]);
+    } finally {
+      await app.db.manager.insert(TeamMember, { ...membership, organizationId: app.seed.organizations.acme, joinedAt: new Date() });
     }
   });
 

@@ -12,7 +12,8 @@ import { CloudApiTransport } from "./cloudApiTransport";
 import { LogTransport } from "./logTransport";
 import { appendSystemEntry, ensureSystemHead } from "./systemAudit";
 import { cloudApiMessage, SendResult, WhatsAppTransport } from "./transport";
-import type { WhatsAppConfig } from "./whatsappConfig";
+import type { Config } from "../config";
+import { unconfiguredWhatsApp, WhatsAppConfig } from "./whatsappConfig";
 
 /** Delivers queued outbound messages; started and stopped with the gateway. */
 export interface OutboxWorker {
@@ -29,7 +30,8 @@ export interface OutboxDeps {
   db: Database;
   now: () => Date;
   logger: Logger;
-  whatsapp: WhatsAppConfig;
+  /** Its `whatsapp` settings choose the transport and pace the retries. */
+  config: Config;
   /** Overrides the transport chosen from the settings. */
   transport?: WhatsAppTransport;
 }
@@ -62,7 +64,8 @@ export function transportFor(whatsapp: WhatsAppConfig, logger: Logger): WhatsApp
  * or FAILED with the reason. Terminal outcomes are audited by the system principal.
  */
 export function createOutboxWorker(deps: OutboxDeps): OutboxWorker {
-  const { db, now, logger, whatsapp } = deps;
+  const { db, now, logger } = deps;
+  const whatsapp = deps.config.whatsapp ?? unconfiguredWhatsApp();
   const transport = deps.transport ?? transportFor(whatsapp, logger);
   const settings = whatsapp.outbox;
   let chain: Promise<unknown> = Promise.resolve();

@@ -26,6 +26,7 @@ export const permissionMap: Record<string, FieldMap> = {
     templates: "templateReader",
     auditEntries: "auditReader",
     apiKeys: "admin",
+    ownershipGaps: "user",
   },
   Mutation: {
     claimConversation: "userMutation",
@@ -61,6 +62,7 @@ export const permissionMap: Record<string, FieldMap> = {
     queueChanged: "queueWatcher",
     myAssignments: "liveUser",
   },
+  OwnershipGap: visibleWithParent("conversation", "reasons"),
   QueueChangedEvent: visibleWithParent("type", "teamId", "conversationId", "conversation", "queue", "at"),
   AssignmentEvent: visibleWithParent("type", "conversationId", "conversation", "at"),
   Viewer: visibleWithParent("kind", "user", "organization", "role", "teams", "scopes", "can"),
@@ -90,10 +92,12 @@ export const permissionMap: Record<string, FieldMap> = {
   Message: visibleWithParent("id", "direction", "body", "status", "failureReason", "createdAt", "sender"),
   Assignment: visibleWithParent("id", "action", "reason", "createdAt", "fromAssignee", "toAssignee", "fromTeam", "toTeam", "assignedBy"),
   QueueSnapshot: {
-    ...visibleWithParent("teamId", "open", "unassigned", "generatedAt"),
+    ...visibleWithParent("teamId", "open", "unassigned", "generatedAt", "alertAfterMinutes"),
     pending: "queueSupervisor",
     oldestUnassignedAgeSeconds: "queueSupervisor",
     byAssignee: "queueSupervisor",
+    pastAlertCount: "queueSupervisor",
+    pastAlert: "queueSupervisor",
   },
   AssigneeLoad: visibleWithParent("assignee", "open", "pending"),
   Template: {

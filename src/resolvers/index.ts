@@ -11,7 +11,8 @@ import { LabelResolver } from "./LabelResolver";
 import { MessageMutationResolver } from "./MessageMutationResolver";
 import { NoteMutationResolver } from "./NoteMutationResolver";
 import { PeopleMutationResolver } from "./PeopleMutationResolver";
-import { AssigneeLoadResolver, QueueResolver } from "./QueueResolver";
+import { OwnershipGapResolver } from "./OwnershipGapResolver";
+import { AssigneeLoadResolver, QueueResolver, QueueSnapshotResolver } from "./QueueResolver";
 import { SubscriptionResolver } from "./SubscriptionResolver";
 import { TeamResolver } from "./TeamResolver";
 import { TemplateMutationResolver } from "./TemplateMutationResolver";
@@ -24,7 +25,7 @@ export const resolvers: NonEmptyArray<Function> = [
   ViewerResolver, ConversationResolver, ContactResolver, UserResolver, TeamResolver, LabelResolver,
   TemplateResolver, AuditEntryResolver, QueueResolver, AssigneeLoadResolver, ApiKeyResolver,
   NoteResolver, MessageResolver, AssignmentResolver, TemplateEventResolver,
-  ConversationMutationResolver, SubscriptionResolver,
+  ConversationMutationResolver, SubscriptionResolver, QueueSnapshotResolver, OwnershipGapResolver,
   NoteMutationResolver, LabelMutationResolver,
   PeopleMutationResolver, ApiKeyMutationResolver,
   TemplateMutationResolver, MessageMutationResolver,

@@ -19,5 +19,8 @@ export class QueueSnapshot {
   @Field(() => Int, { nullable: true }) pending: number | null;
   @Field(() => Int, { nullable: true }) oldestUnassignedAgeSeconds: number | null;
   @Field(() => [AssigneeLoad], { nullable: true }) byAssignee: AssigneeLoad[] | null;
+  /** The team's `unassignedAlertMinutes`: how long an open conversation may wait unassigned. */
+  @Field(() => Int) alertAfterMinutes: number;
+  @Field(() => Int, { nullable: true, description: "Open, unassigned conversations waiting longer than alertAfterMinutes" }) pastAlertCount: number | null;
   @Field() generatedAt: Date;
 }
