@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
+import { SecurityConfig, securityConfigFrom, securityEnvShape } from "./security/securityConfig";
+import { ObservabilityConfig, observabilityConfigFrom, observabilityEnvShape } from "./observability/config";
 import { WhatsAppConfig, whatsappConfigFrom, whatsappEnvShape } from "./messaging/whatsappConfig";
 
 /** Where the embedded database and the generated development secret live. */
@@ -22,6 +24,10 @@ export interface Config {
   redisUrl: string | null;
   /** WhatsApp Cloud API, webhook and outbox settings; absent: none configured, no background delivery. */
   whatsapp?: WhatsAppConfig;
+  /** Operation limits, allowed origins and rate limits; absent: the defaults. */
+  security?: SecurityConfig;
+  /** `METRICS_TOKEN` for `GET /metrics`; absent: no token (the endpoint is open). */
+  observability?: ObservabilityConfig;
 }
 
 /** Raised with every problem found, so an operator fixes the environment in one go. */
@@ -38,6 +44,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://").optional(),
   ...whatsappEnvShape,
+  ...securityEnvShape,
+  ...observabilityEnvShape,
 });
 
 /** `DATABASE_URL` → which database: unset is the embedded SQLite file under ./data/. */
@@ -88,5 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"),
     redisUrl: e.REDIS_URL ?? null,
     whatsapp: whatsappConfigFrom(e),
+    security: securityConfigFrom(e),
+    observability: observabilityConfigFrom(e),
   };
 }

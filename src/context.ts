@@ -4,6 +4,7 @@ import type { Database } from "./db";
 import { createLoaders, Loaders } from "./loaders";
 import { ConversationScope, conversationScope } from "./permissions/scopes";
 import type { EventBus } from "./subscriptions/events";
+import type { RateLimiter } from "./security/rateLimiter";
 import type { EventMemo } from "./subscriptions/eventMemo";
 import type { PrincipalReloader } from "./subscriptions/principalReloader";
 
@@ -32,6 +33,21 @@ export interface Context {
   reloader: PrincipalReloader;
   /** Work shared between the subscribers of one event. */
   memo: EventMemo;
+  /** Bench-only variants (bench/); absent on every normal gateway, refused in production. */
+  bench?: BenchSwitches;
+}
+
+/**
+ * Variants of the gateway that only `npm run bench` starts, to measure what governance costs by
+ * taking a piece away. `createGateway` refuses them when NODE_ENV=production.
+ */
+export interface BenchSwitches {
+  /** "off": the schema without graphql-shield (row scopes still apply; they are the query). */
+  authorization?: "off";
+  /** "off": commands skip their audit entry (and so the hash chain); everything else runs. */
+  auditWrites?: "off";
+  /** A larger `first` cap for conversation pages than the API's, for the 1,000-row scenario. */
+  maxPageSize?: number;
 }
 
 /** What every operation shares, whoever runs it. */
@@ -40,13 +56,17 @@ export interface Services {
   events: EventBus;
   reloader: PrincipalReloader;
   memo: EventMemo;
+  /** Per-principal and per-IP operation budgets, for HTTP and WebSocket alike. */
+  rateLimiter: RateLimiter;
   now: () => Date;
+  bench?: BenchSwitches;
 }
 
 /** Builds the context for one operation from an authenticated principal. */
 export function buildContext(services: Services, principal: UserPrincipal | ApiKeyPrincipal, meta: RequestMeta): Context {
   const { db, events, now, reloader, memo } = services;
   return {
+    ...(services.bench ? { bench: services.bench } : {}),
     principal,
     scope: conversationScope(principal),
     db,

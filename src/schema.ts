@@ -1,6 +1,7 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { buildSchemaSync } from "type-graphql";
+import { databaseFaultMiddleware } from "./databaseFaults";
 import { buildShield } from "./permissions/shield";
 import { resolvers } from "./resolvers";
 import { createInProcessBus, EventBus } from "./subscriptions/events";
@@ -14,9 +15,12 @@ export function buildBareSchema(bus: EventBus = createInProcessBus()): GraphQLSc
   return buildSchemaSync({ resolvers, validate: false, emitSchemaFile: false, pubSub: bus });
 }
 
-/** The schema clients get: every field behind the shield, which denies by default. */
+/**
+ * The schema clients get: every field behind the shield, which denies by default. Inside it, an
+ * unreachable database turns into SERVICE_UNAVAILABLE (the shield passes resolver errors through).
+ */
 export function buildGovernedSchema(bus?: EventBus): GraphQLSchema {
-  return applyMiddleware(buildBareSchema(bus), buildShield());
+  return applyMiddleware(buildBareSchema(bus), buildShield(), databaseFaultMiddleware);
 }
 
 /** SDL as committed in `schema.graphql`, sorted so the file only changes when the API does. */

@@ -7,13 +7,19 @@ import express, { NextFunction, Request, Response } from "express";
 import { GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
 import { authenticate } from "./auth/authenticate";
 import type { Config } from "./config";
-import { buildContext, Context, Services } from "./context";
+import { BenchSwitches, buildContext, Context, Services } from "./context";
 import type { Database } from "./db";
-import { appError, ErrorCode } from "./errors";
+import { appError, asServiceUnavailable, ErrorCode } from "./errors";
 import type { Logger } from "./logger";
-import { buildGovernedSchema } from "./schema";
+import { buildBareSchema, buildGovernedSchema } from "./schema";
 import { attachWebSocketServer } from "./subscriptions/wsServer";
+import { createObservability } from "./observability";
 import { extraValidationRules } from "./validationRules";
+import helmet from "helmet";
+import { costLimitPlugin, helmetOptions, withoutSuggestions } from "./security/apolloSecurity";
+import { parseOptions } from "./security/operationLimits";
+import { createRateLimiter } from "./security/rateLimiter";
+import { defaultSecurityConfig } from "./security/securityConfig";
 import { createInProcessBus, EventBus } from "./subscriptions/events";
 import { createRedisBus } from "./subscriptions/redisBus";
 import { EventMemo } from "./subscriptions/eventMemo";
@@ -30,6 +36,19 @@ export interface ServerDeps {
   schema?: GraphQLSchema;
   /** The queue event bus; an in-process one when not given. */
   events?: EventBus;
+  /** Bench-only variants (`npm run bench`); refused when NODE_ENV=production. */
+  bench?: BenchSwitches;
+}
+
+/** Thrown at start when a bench-only switch is asked of a production gateway. */
+export class BenchSwitchRefused extends Error {}
+
+/** A production gateway never runs without its authorization or its audit trail, whoever asks. */
+function refuseBenchSwitchesInProduction(config: Config, bench: BenchSwitches | undefined): void {
+  if (!bench || Object.keys(bench).length === 0) return;
+  if (config.nodeEnv === "production" || process.env.NODE_ENV === "production") {
+    throw new BenchSwitchRefused(`bench-only switches (${Object.keys(bench).join(", ")}) are refused when NODE_ENV=production`);
+  }
 }
 
 export interface Gateway {
@@ -89,31 +108,40 @@ const errorLogPlugin = (logger: Logger): ApolloServerPlugin<Context> => ({
 /** Express + Apollo Server on one HTTP server, with health endpoints. */
 export async function createGateway(deps: ServerDeps): Promise<Gateway> {
   const { config, db, logger } = deps;
+  refuseBenchSwitchesInProduction(config, deps.bench);
   // With REDIS_URL, queue events travel through Redis so every instance's subscribers get them.
   const redis = !deps.events && config.redisUrl ? await createRedisBus(config.redisUrl, logger) : null;
   const events = deps.events ?? redis?.bus ?? createInProcessBus();
-  const services: Services = { db, events, reloader: new PrincipalReloader(db), memo: new EventMemo(), now: deps.now ?? (() => new Date()) };
+  const security = config.security ?? defaultSecurityConfig();
+  const rateLimiter = createRateLimiter(security, config.redisUrl, logger);
+  const services: Services = { db, events, reloader: new PrincipalReloader(db), memo: new EventMemo(), rateLimiter, now: deps.now ?? (() => new Date()), ...(deps.bench ? { bench: deps.bench } : {}) };
+  const observability = createObservability({ config, logger, services });
   const development = config.nodeEnv === "development";
+  const production = config.nodeEnv === "production";
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", "loopback"); // the compose proxy sits in front; client IPs come from X-Forwarded-For
+  app.use(helmet(helmetOptions(production)));
   const httpServer = createHttpServer(app);
-  const schema = deps.schema ?? buildGovernedSchema(services.events);
+  const schema = deps.schema ?? (deps.bench?.authorization === "off" ? buildBareSchema(services.events) : buildGovernedSchema(services.events));
   const apollo = new ApolloServer<Context>({
     schema,
-    validationRules: extraValidationRules(config),
+    validationRules: extraValidationRules(config, "http"),
+    parseOptions: parseOptions(security.limits),
     includeStacktraceInErrorResponses: development,
-    formatError: formatError(development),
+    formatError: withoutSuggestions(formatError(development), production),
     introspection: config.nodeEnv !== "production",
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorLogPlugin(logger)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorLogPlugin(logger), costLimitPlugin<Context>(schema, security.limits, !production), observability.plugin],
   });
   await apollo.start();
-  const ws = attachWebSocketServer(httpServer, schema, services, config, logger);
+  const ws = attachWebSocketServer(httpServer, schema, services, config, logger, withoutSuggestions(formatError(development), production), observability);
   const outbox = createOutboxWorker({ ...services, config, logger });
   outbox.start();
 
   app.get("/healthz", (_req, res) => { res.json({ status: "ok" }); });
+  app.get("/metrics", observability.metricsHandler);
   app.use("/webhooks/whatsapp", whatsappWebhook({ ...services, config, logger }));
   app.get("/readyz", async (_req, res) => {
     const database = await db.ping();
@@ -122,6 +150,7 @@ export async function createGateway(deps: ServerDeps): Promise<Gateway> {
     res.status(database ? 200 : 503).json({ ready: database, checks });
   });
 
+  app.use("/graphql", observability.httpMiddleware);
   app.use("/graphql", (req, res, next) => {
     const given = req.get("x-request-id");
     res.locals.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
@@ -131,10 +160,14 @@ export async function createGateway(deps: ServerDeps): Promise<Gateway> {
   app.use("/graphql", express.json({ limit: "100kb" }));
   app.use("/graphql", expressMiddleware(apollo, {
     context: async ({ req, res }) => {
-      const auth = await authenticate(db.manager, config.jwtSecret, req.headers.authorization);
+      // An unreachable database while loading the principal: 503 SERVICE_UNAVAILABLE, not a masked 500.
+      const auth = await authenticate(db.manager, config.jwtSecret, req.headers.authorization).catch((err: unknown) => { throw asServiceUnavailable(err, true); });
       if (!auth.ok) {
+        // Failed and missing credentials spend the caller's IP budget, which stops guessing.
+        await rateLimiter.consumeIp(req.ip ?? "unknown");
         throw new GraphQLError("Authentication required", { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
       }
+      await rateLimiter.consumePrincipal(`${auth.principal.kind}:${auth.principal.id}`);
       return buildContext(services, auth.principal, { requestId: res.locals.requestId, ip: req.ip ?? null, userAgent: req.get("user-agent") ?? null });
     },
   }));
@@ -165,6 +198,8 @@ export async function createGateway(deps: ServerDeps): Promise<Gateway> {
       await ws.close();
       await apollo.stop();
       await redis?.close();
+      await rateLimiter.close();
+      observability.close();
     },
   };
 }

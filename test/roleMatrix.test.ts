@@ -16,7 +16,7 @@ import { buildBareSchema } from "../src/schema";
 import { byNumber, loadConversations } from "./helpers/demoRows";
 import { createApiKeyFor, insertAuditEntry } from "./helpers/factories";
 import { fieldAtPath, ResponsePath, selectEverything } from "./helpers/schemaSelection";
-import { GraphQLResponse, startTestApp, TestApp } from "./helpers/testApp";
+import { GraphQLResponse, startTestApp, SWEEP_LIMITS, TestApp } from "./helpers/testApp";
 
 /** The principals of the matrix, in the column order of every table row below. */
 const PRINCIPALS = ["admin", "maya", "sam", "ali", "bea", "carl", "keyAll", "keyRead"] as const;
@@ -312,7 +312,7 @@ describe("role matrix", () => {
     app.gqlWithAuth(auth[who], query, variables);
 
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ config: SWEEP_LIMITS });
     const acme = app.seed.organizations.acme;
     for (const who of USER_NAMES) auth[who] = `Bearer ${await app.token(EMAILS[who])}`;
     auth.keyAll = await createApiKeyFor(app, { name: "partner (all scopes)", scopes: ALL_SCOPES, teamNames: ["Sales"] });

@@ -17,7 +17,7 @@ import { byNumber, loadConversations } from "./helpers/demoRows";
 import { apiKeyIdOf, createApiKey, createApiKeyFor, DemoOrganization, insertAuditEntry } from "./helpers/factories";
 import { fingerprintOf, leakedIn } from "./helpers/organizationFingerprint";
 import { selectEverything } from "./helpers/schemaSelection";
-import { GraphQLResponse, startTestApp, TestApp } from "./helpers/testApp";
+import { GraphQLResponse, startTestApp, SWEEP_LIMITS, TestApp } from "./helpers/testApp";
 
 /** One organization's ids of each kind the id-taking queries accept. */
 interface OrgIds {
@@ -101,7 +101,7 @@ describe("tenant isolation", () => {
     expect({ asker, leaked: leakedIn(res, fingerprint[otherOf(homeOf(asker))]) }).toEqual({ asker, leaked: [] });
 
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ config: SWEEP_LIMITS });
     auth["Acme admin"] = `Bearer ${await app.token("admin@acme.test")}`;
     auth["Acme agent (ali)"] = `Bearer ${await app.token("ali@acme.test")}`;
     auth["Globex admin"] = `Bearer ${await app.token("admin@globex.test")}`;

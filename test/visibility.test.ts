@@ -156,10 +156,17 @@ describe("row visibility of conversations", () => {
       "%s: conversation(id) returns the visible ones and NOT_FOUND (data null) for every other id, Globex's included",
       async (email) => {
         const all = [...(await rows()), ...(await loadConversations(app, app.seed.organizations.globex))];
-        const vars = Object.fromEntries(all.map((c, i) => [`id${i}`, c.id]));
-        const query = `query(${all.map((_, i) => `$id${i}: ID!`).join(", ")}) {\n${all.map((_, i) => `  c${i}: conversation(id: $id${i}) { id }`).join("\n")}\n}`;
-        const res = await app.gql(email, query, vars);
-        expect(res.status).toBe(200);
+        // In requests of 20 aliases each: the gateway's alias limit.
+        const res = { body: { data: {} as Record<string, unknown>, errors: [] as { path?: (string | number)[]; extensions?: { code?: string } }[] } };
+        for (let start = 0; start < all.length; start += 20) {
+          const chunk = all.slice(start, start + 20).map((c, j) => ({ c, i: start + j }));
+          const vars = Object.fromEntries(chunk.map(({ c, i }) => [`id${i}`, c.id]));
+          const query = `query(${chunk.map(({ i }) => `$id${i}: ID!`).join(", ")}) {\n${chunk.map(({ i }) => `  c${i}: conversation(id: $id${i}) { id }`).join("\n")}\n}`;
+          const part = await app.gql(email, query, vars);
+          expect(part.status).toBe(200);
+          Object.assign(res.body.data, part.body.data);
+          res.body.errors.push(...(part.body.errors ?? []));
+        }
         const invisible = all.map((c, i) => [c, `c${i}`] as const).filter(([c]) => c.organizationId !== acme || !visibleTo[email](c));
         expect(invisible.length).toBeGreaterThanOrEqual(40);
         all.forEach((c, i) => {

@@ -37,7 +37,7 @@ export async function enqueueOutbound(
   });
   await manager.insert(Message, message);
   await manager.insert(OutboxEntry, {
-    messageId: message.id, organizationId: c.organizationId, content, attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now,
+    messageId: message.id, organizationId: c.organizationId, conversationId: c.id, content, attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now,
   });
   await compareAndSet(manager, c, { waitingSince: null }, now);
   return message;

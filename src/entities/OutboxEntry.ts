@@ -15,13 +15,16 @@ export type OutboundContent =
 /**
  * A queued outbound message waiting for delivery: written in the same transaction as the
  * message and its audit entry, removed when the message is SENT or FAILED. `attempts` is also
- * the claim token, so two workers never send one message twice.
+ * the claim token, so two workers never send one message twice. A conversation's entries are
+ * delivered one after another, oldest first, so the customer reads them in the order written.
  */
 @Entity("message_outbox")
 @Index("idx_outbox_due", ["nextAttemptAt"])
+@Index("idx_outbox_conv", ["conversationId", "createdAt", "messageId"])
 export class OutboxEntry {
   @PrimaryColumn(idColumn) messageId: string;
   @Column(refColumn) organizationId: string;
+  @Column(refColumn) conversationId: string;
   @Column({ type: "simple-json" }) content: OutboundContent;
   @Column({ type: "int", default: 0 }) attempts: number;
   /** When the next attempt is due (during an attempt: when its lease runs out). */

@@ -1,4 +1,4 @@
-import { EntityManager, LessThanOrEqual } from "typeorm";
+import { EntityManager } from "typeorm";
 import { systemPrincipal } from "../auth/principal";
 import type { Database } from "../db";
 import { Conversation } from "../entities/Conversation";
@@ -143,11 +143,17 @@ export function createOutboxWorker(deps: OutboxDeps): OutboxWorker {
     await db.transaction((manager) => finish(manager, entry, attempts, result));
   }
 
-  /** One round: an attempt at each message due now (at most one batch). */
+  /**
+   * One round: an attempt at each message due now (at most one batch). Only the oldest queued
+   * message of each conversation is considered: one that waits for a retry holds back the
+   * messages written after it, so they never overtake it.
+   */
   async function round(): Promise<number> {
-    const due = await db.manager.find(OutboxEntry, {
-      where: { nextAttemptAt: LessThanOrEqual(now()) }, order: { nextAttemptAt: "ASC", messageId: "ASC" }, take: BATCH,
-    });
+    const due = await db.manager.createQueryBuilder(OutboxEntry, "o")
+      .where("o.nextAttemptAt <= :now", { now: now() })
+      .andWhere(`NOT EXISTS (SELECT 1 FROM message_outbox p WHERE p.conversationId = o.conversationId
+        AND (p.createdAt < o.createdAt OR (p.createdAt = o.createdAt AND p.messageId < o.messageId)))`)
+      .orderBy("o.nextAttemptAt", "ASC").addOrderBy("o.messageId", "ASC").limit(BATCH).getMany();
     for (const entry of due) await attempt(entry);
     return due.length;
   }

@@ -14,13 +14,17 @@ export class Messaging1732400000002 implements MigrationInterface {
       columns: [
         { name: "messageId", type: "varchar", length: "36", isPrimary: true },
         { name: "organizationId", type: "varchar", length: "36" },
+        { name: "conversationId", type: "varchar", length: "36" },
         { name: "content", type: "text" },
         { name: "attempts", type: "integer", default: 0 },
         { name: "nextAttemptAt", type: "datetime", precision: 3 },
         { name: "lastError", type: "varchar", length: "500", isNullable: true },
         { name: "createdAt", type: "datetime", precision: 3 },
       ],
-      indices: [new TableIndex({ name: "idx_outbox_due", columnNames: ["nextAttemptAt"] })],
+      indices: [
+        new TableIndex({ name: "idx_outbox_due", columnNames: ["nextAttemptAt"] }),
+        new TableIndex({ name: "idx_outbox_conv", columnNames: ["conversationId", "createdAt", "messageId"] }),
+      ],
     }));
     await q.createIndex("templates", new TableIndex({ name: "uq_templates_org_name_lang", columnNames: ["organizationId", "name", "language"], isUnique: true }));
   }

@@ -10,6 +10,7 @@ import type { Principal } from "../auth/principal";
 import { recordRefusal } from "../audit/recordDenial";
 import { MutationName, mutationActions, specFor } from "../commands/actions";
 import { ApiScope, AuditOutcome } from "../entities/enums";
+import { isDatabaseUnavailable, serviceUnavailable } from "../errors";
 import * as policy from "./policy";
 
 /** One rule value as graphql-shield accepts it in a rule map. */
@@ -21,26 +22,57 @@ export interface DescribedRule {
   rule: ShieldRule;
 }
 
+/** Who is told of denials (the gateways' metrics): the rule's name and the operation's context. */
+const denialObservers = new Set<(rule: string, ctx: Context) => void>();
+
+/** Observes every denial by a rule below; returns the function that stops observing. */
+export function onDenied(observer: (rule: string, ctx: Context) => void): () => void {
+  denialObservers.add(observer);
+  return () => { denialObservers.delete(observer); };
+}
+
+/** Reports a denial and returns false; an observer's failure never changes the decision. */
+const denied = (name: string, ctx: Context): false => {
+  for (const observe of denialObservers) {
+    try { observe(name, ctx); } catch { /* metrics only */ }
+  }
+  return false;
+};
+
+/**
+ * graphql-shield turns a rule that throws into a denial; a rule that needs the database and
+ * cannot reach it answers SERVICE_UNAVAILABLE instead (the shield passes a returned error on).
+ */
+const unavailableNotDenied = async (check: () => boolean | Promise<boolean>): Promise<boolean | Error> => {
+  try {
+    return await check();
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) return serviceUnavailable(err);
+    throw err;
+  }
+};
+
 /** A rule that reads only the principal: cached for the whole request. */
 const principalRule = (name: string, check: (p: Principal) => boolean): ShieldRule =>
-  rule(name, { cache: "contextual" })((_parent, _args, ctx: Context) => check(ctx.principal));
+  rule(name, { cache: "contextual" })((_parent, _args, ctx: Context) => check(ctx.principal) || denied(name, ctx));
 
 /** A rule about the parent object: cheap checks over per-request loaders, so no result cache. */
 const parentRule = <T>(name: string, check: (p: Principal, parent: T, ctx: Context) => boolean | Promise<boolean>): ShieldRule =>
-  rule(name, { cache: "no_cache" })((parent: T, _args, ctx: Context) => check(ctx.principal, parent, ctx));
+  rule(name, { cache: "no_cache" })((parent: T, _args, ctx: Context) =>
+    unavailableNotDenied(async () => (await check(ctx.principal, parent, ctx)) || denied(name, ctx)));
 
 /**
  * A rule on a mutation: it reads only the principal, and a denial is written to the audit trail
  * (the command never runs, so the shield is where the attempt is recorded).
  */
 const mutationRule = (name: string, check: (p: Principal) => boolean): ShieldRule =>
-  rule(name, { cache: "no_cache" })(async (_parent, args: Record<string, unknown>, ctx: Context, info) => {
+  rule(name, { cache: "no_cache" })((_parent, args: Record<string, unknown>, ctx: Context, info) => unavailableNotDenied(async () => {
     if (check(ctx.principal)) return true;
     if (info.fieldName in mutationActions) {
       await recordRefusal(ctx, specFor(info.fieldName as MutationName, args), AuditOutcome.DENIED, null, "role or scope does not allow this mutation");
     }
-    return false;
-  });
+    return denied(name, ctx);
+  }));
 
 export const rules = {
   whoeverSeesParent: {
@@ -121,12 +153,12 @@ export const rules = {
   queueWatcher: {
     who: "a MANAGER of the team, or ADMIN, as reloaded for each event (also checked when subscribing)",
     rule: rule("queueWatcher", { cache: "no_cache" })((live: { principal?: Principal }, args: { teamId?: string }, ctx: Context) =>
-      policy.canWatchQueue(live?.principal ?? ctx.principal, String(args.teamId))),
+      policy.canWatchQueue(live?.principal ?? ctx.principal, String(args.teamId)) || denied("queueWatcher", ctx)),
   },
   liveUser: {
     who: "any user, as reloaded for each event (also checked when subscribing)",
     rule: rule("liveUser", { cache: "no_cache" })((live: { principal?: Principal }, _args, ctx: Context) =>
-      policy.canWatchOwnAssignments(live?.principal ?? ctx.principal)),
+      policy.canWatchOwnAssignments(live?.principal ?? ctx.principal) || denied("liveUser", ctx)),
   },
   nobody: {
     who: "nobody (denied by default)",

@@ -2,7 +2,7 @@ import { Repeater } from "@graphql-yoga/subscription";
 import type { GraphQLError } from "graphql";
 import type { ApiKeyPrincipal, UserPrincipal } from "../auth/principal";
 import type { Context } from "../context";
-import { appError, ErrorCode } from "../errors";
+import { appError, asServiceUnavailable, ErrorCode } from "../errors";
 import { QueueEvent, teamTopic } from "./events";
 
 type Live = UserPrincipal | ApiKeyPrincipal;
@@ -51,7 +51,7 @@ export function liveStream(ctx: Context, rules: StreamRules): AsyncIterable<Live
       }
       stop();
     } catch (err) {
-      stop(err);
+      stop(asServiceUnavailable(err)); // e.g. the principal could not be reloaded: the database is away
     }
   });
 }

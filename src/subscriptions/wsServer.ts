@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from "node:http";
 import { randomUUID } from "node:crypto";
-import { GraphQLError, GraphQLSchema, parse, specifiedRules, validate } from "graphql";
+import { GraphQLError, GraphQLFormattedError, GraphQLSchema, parse, specifiedRules, validate } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { authenticate } from "../auth/authenticate";
@@ -9,6 +9,16 @@ import type { Config } from "../config";
 import { buildContext, Services } from "../context";
 import type { Logger } from "../logger";
 import { extraValidationRules } from "../validationRules";
+import { ErrorCode } from "../errors";
+import { costError, parseOptions } from "../security/operationLimits";
+import { defaultSecurityConfig } from "../security/securityConfig";
+import { originAllowed } from "../security/origins";
+import type { ServerOptions } from "graphql-ws";
+import type { Extra } from "graphql-ws/use/ws";
+import type { Observability } from "../observability";
+
+/** The largest WebSocket message accepted; bigger ones close the socket (1009). */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** Close code for a connection whose JWT expired while it was open. */
 export const TOKEN_EXPIRED_CLOSE_CODE = 4401;
@@ -26,9 +36,18 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * `connectionParams.authorization`; a missing or bad one closes the socket with 4403 before
  * any operation, and a JWT that expires closes it when it does.
  */
-export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema, services: Services, config: Config, logger: Logger) {
-  const wsServer = new WebSocketServer({ server: httpServer, path: "/graphql", maxPayload: 64 * 1024 });
-  const rules = [...specifiedRules, ...extraValidationRules(config)];
+export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema, services: Services, config: Config, logger: Logger,
+  formatError: (e: GraphQLFormattedError) => GraphQLFormattedError = (e) => e, observability?: Pick<Observability, "observeWebSocket">) {
+  const production = config.nodeEnv === "production";
+  const security = config.security ?? defaultSecurityConfig();
+  const wsServer = new WebSocketServer({
+    server: httpServer, path: "/graphql", maxPayload: MAX_MESSAGE_BYTES,
+    // Browsers send Origin; a page from a foreign site must not ride a user's credentials.
+    verifyClient: ({ origin }: { origin?: string }) => originAllowed(origin, security.allowedOrigins, production),
+  });
+  const rules = [...specifiedRules, ...extraValidationRules(config, "ws")];
+  const withCode = (errors: readonly GraphQLError[], code: string): GraphQLError[] =>
+    errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: { ...e.extensions, code: e.extensions?.code ?? code } }));
   const state = new WeakMap<object, ConnectionState>();
   const stateOf = (extra: object): ConnectionState => {
     let s = state.get(extra);
@@ -36,11 +55,22 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
     return s;
   };
 
-  const cleanup = useServer<Record<string, unknown>, { request: IncomingMessage }>({
+  // Request logs and metrics for every operation on the socket (src/observability).
+  type WsOptions = ServerOptions<Record<string, unknown>, Extra & Partial<{ request: IncomingMessage }>>;
+  const observed = (o: WsOptions): WsOptions => observability ? observability.observeWebSocket(o, (extra) => stateOf(extra).principal) : o;
+  const cleanup = useServer<Record<string, unknown>, { request: IncomingMessage }>(observed({
     schema,
     onConnect: async (ctx) => {
       const auth = await authenticate(services.db.manager, config.jwtSecret, ctx.connectionParams?.authorization);
-      if (!auth.ok) return false; // graphql-ws closes with 4403 Forbidden
+      if (!auth.ok) {
+        try {
+          await services.rateLimiter.consumeIp(ctx.extra.request.socket.remoteAddress ?? "unknown");
+        } catch {
+          ctx.extra.socket.close(4429, "Too many requests");
+          return false;
+        }
+        return false; // graphql-ws closes with 4403 Forbidden
+      }
       const s = stateOf(ctx.extra);
       s.principal = auth.principal;
       if (auth.expiresAt !== null) {
@@ -51,17 +81,24 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
       return true;
     },
     onClose: (ctx) => { clearTimeout(stateOf(ctx.extra).expiryTimer); },
-    onSubscribe: (ctx, _id, payload) => {
+    onSubscribe: async (ctx, _id, payload) => {
+      const principal = stateOf(ctx.extra).principal;
+      if (!principal) return [new GraphQLError("Authentication required", { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
+      try {
+        await services.rateLimiter.consumePrincipal(`${principal.kind}:${principal.id}`);
+      } catch (err) {
+        return [err instanceof GraphQLError ? err : new GraphQLError("Too many requests")];
+      }
       let document;
       try {
-        document = parse(payload.query);
+        document = parse(payload.query, parseOptions(security.limits));
       } catch (err) {
-        return [err instanceof GraphQLError ? err : new GraphQLError("Syntax error")];
+        return withCode([err instanceof GraphQLError ? err : new GraphQLError("Syntax error")], "GRAPHQL_PARSE_FAILED");
       }
       const errors = validate(schema, document, rules);
-      if (errors.length > 0) return errors;
-      const principal = stateOf(ctx.extra).principal;
-      if (!principal) return undefined; // unreachable: onConnect refused the socket
+      if (errors.length > 0) return withCode(errors, "GRAPHQL_VALIDATION_FAILED");
+      const tooCostly = costError(schema, document, payload.variables ?? undefined, payload.operationName, security.limits, !production);
+      if (tooCostly) return [tooCostly];
       const request = ctx.extra.request;
       return {
         schema, document, operationName: payload.operationName, variableValues: payload.variables,
@@ -72,8 +109,12 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
     },
     onError: (_ctx, _id, _payload, errors) => {
       for (const e of errors) if (!e.extensions?.code) logger.error({ err: e.originalError ?? e }, "subscription error");
+      return errors.map((e) => formatError(e.toJSON()));
     },
-  }, wsServer);
+    // Results over the socket are masked exactly like HTTP responses: codes kept, internals hidden.
+    onNext: (_ctx, _id, _payload, _args, result) =>
+      result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON())) } : undefined,
+  }), wsServer);
 
   return {
     /** Closes every socket with 1001 (going away) and stops accepting new ones. */

@@ -7,6 +7,7 @@ import type { Config } from "../../src/config";
 import type { Database } from "../../src/db";
 import { createLogger } from "../../src/logger";
 import { DemoSeed, seedDemo } from "../../src/seed";
+import { defaultSecurityConfig } from "../../src/security/securityConfig";
 import { createGateway, Gateway } from "../../src/server";
 import { createTestDatabase, QueryCounter, TestDatabase } from "./testDatabase";
 
@@ -53,6 +54,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const seed = await db.transaction((m) => seedDemo(m, SEED_NOW));
   const config: Config = {
     port: 0, nodeEnv: "test", database: testDb.config, jwtSecret: randomBytes(32), seedDemo: false, logLevel: "silent", redisUrl: null,
+    // Suites fire hundreds of requests per principal; the rate-limit tests set their own budgets.
+    security: { ...defaultSecurityConfig(), rateLimit: { perPrincipalPerMinute: 1_000_000, perIpPerMinute: 1_000_000 } },
     ...options.config,
   };
   const gateway = await createGateway({ config, db, logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"), now: () => clock.now });
@@ -82,3 +85,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
 /** The codes of a response's errors, in order. */
 export const codes = (res: GraphQLResponse): (string | undefined)[] => (res.body.errors ?? []).map((e) => e.extensions?.code);
+
+/**
+ * For suites that sweep the whole schema in one operation (authorization matrices): such
+ * queries are far beyond what the gateway lets clients send, which is not what they test.
+ */
+export const SWEEP_LIMITS: Partial<Config> = {
+  security: { ...defaultSecurityConfig(), limits: { depth: 100, aliases: 1000, directives: 100, tokens: 100_000, cost: Number.MAX_SAFE_INTEGER },
+    rateLimit: { perPrincipalPerMinute: 1_000_000, perIpPerMinute: 1_000_000 } },
+};
