@@ -107,7 +107,9 @@ async function main(): Promise<void> {
   process.on("disconnect", () => { void shutdown(); });
 }
 
-main().catch((err: Error) => {
-  send({ type: "error", message: err.stack ?? err.message });
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err: Error) => {
+    send({ type: "error", message: err.stack ?? err.message });
+    process.exit(1);
+  });
+}

@@ -15,8 +15,13 @@ export interface GraphQLCall {
 }
 
 export interface LoadOptions {
-  /** Seconds of measured load. */
+  /**
+   * Seconds of load; or, with `amount`, only the bound after which the run is cut short. Runs
+   * bounded by `amount` end when every response is in, so no orphaned request keeps the server
+   * busy into the next measurement (a duration-bounded run leaves up to `connections` behind).
+   */
   duration: number;
+  amount?: number;
   connections: number;
   /** Hard cap on requests, whatever the duration. */
   maxRequests: number;
@@ -65,15 +70,14 @@ export async function throughput(call: GraphQLCall, options: LoadOptions, checkB
     headers: headersFor(call),
     body: dynamic ? undefined : (call.body as string),
     connections: options.connections,
-    duration: options.duration,
-    maxOverallRequests: options.maxRequests,
+    ...(options.amount ? { amount: Math.min(options.amount, options.maxRequests) } : { duration: options.duration, maxOverallRequests: options.maxRequests }),
     timeout: 30,
     requests: dynamic || checkBodies ? [{
       ...(dynamic ? { setupRequest: (req: Record<string, unknown>) => ({ ...req, body: dynamic() }) } : {}),
       ...(checkBodies ? { onResponse: (_status: number, body: string) => { if (!bodyIsClean(body, checkBodies)) badBodies++; } } : {}),
     }] : undefined,
   } as autocannon.Options);
-  const guard = setTimeout(() => (instance as unknown as { stop(): void }).stop(), (options.duration + 60) * 1000);
+  const guard = setTimeout(() => (instance as unknown as { stop(): void }).stop(), (options.amount ? options.duration * 3 + 30 : options.duration + 60) * 1000);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     (instance as unknown as NodeJS.EventEmitter).once("done", resolve);
     (instance as unknown as NodeJS.EventEmitter).once("error", reject);

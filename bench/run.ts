@@ -6,7 +6,7 @@
 import "reflect-metadata";
 import { ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { Logger as OrmLogger } from "typeorm";
@@ -18,6 +18,7 @@ import type { Database } from "../src/db";
 import { createLogger } from "../src/logger";
 import { encodeCursor } from "../src/resolvers/types/cursor";
 import { createGateway } from "../src/server";
+import { buildForBench } from "./build";
 import { benchPrincipals, DatasetInfo, datasetLocation, describeLocation, ensureDataset, middleOfQueue } from "./dataset";
 import { benchConfig, FromGateway, GatewaySpec, ToGateway } from "./gatewayProcess";
 import { GraphQLCall, latency, LatencySample, send, throughput, Throughput } from "./load";
@@ -58,12 +59,12 @@ interface GatewayHandle {
   stop(): Promise<void>;
 }
 
-/** Forks one gateway variant and waits for its port. */
-async function spawnGateway(name: string, spec: GatewaySpec, profileDir: string | null): Promise<GatewayHandle> {
-  const execArgv = ["-r", "ts-node/register/transpile-only", ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [])];
-  const child = fork(join(__dirname, "gatewayProcess.ts"), [], {
+/** Forks one gateway variant (the transpiled JavaScript in `buildDir`, on plain node) and waits for its port. */
+async function spawnGateway(name: string, spec: GatewaySpec, buildDir: string, profileDir: string | null): Promise<GatewayHandle> {
+  const execArgv = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const child = fork(join(buildDir, "bench", "gatewayProcess.js"), [], {
     execArgv,
-    env: { ...process.env, BENCH_GATEWAY: JSON.stringify(spec), TS_NODE_PROJECT: resolve(__dirname, "..", "tsconfig.json") },
+    env: { ...process.env, BENCH_GATEWAY: JSON.stringify(spec) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const waiters: { type: string; resolve: (m: FromGateway) => void; reject: (e: Error) => void }[] = [];
@@ -120,21 +121,31 @@ function combine(runs: Throughput[]): Throughput {
 }
 
 /**
- * Throughput of two variants, alternated `rounds` times after a warm-up of each, so drift of a
- * shared machine falls on both alike. Returns a's throughput ÷ b's.
+ * Throughput of two variants, alternated `rounds` times so drift of a shared machine falls on
+ * both alike. Each variant is first run for `warmup` seconds (JIT, caches) to estimate its rate;
+ * each measured slice then sends as many requests as that rate fills in its share of `duration`,
+ * and ends when the last response is in. Returns a's throughput ÷ b's.
  */
 async function throughputPair(options: BenchOptions, a: GraphQLCall, b: GraphQLCall, checkBodies?: readonly string[]) {
   const load = { connections: options.connections, maxRequests: options.maxRequests };
-  if (options.warmup > 0) {
-    await throughput(a, { ...load, duration: options.warmup }, checkBodies);
-    await throughput(b, { ...load, duration: options.warmup }, checkBodies);
-  }
+  const slice = options.duration / options.rounds;
+  const estimate = async (call: GraphQLCall) => {
+    const warm = await throughput(call, { ...load, duration: Math.max(options.warmup, 0.5) }, checkBodies);
+    await send(call); // queued behind what the warm-up left in flight: the server is idle again after it
+    return warm.requestsPerSecond;
+  };
+  const amount = (rate: number) => Math.max(options.connections * 2, Math.ceil(rate * slice));
+  let rateA = await estimate(a);
+  let rateB = await estimate(b);
   const runsA: Throughput[] = [];
   const runsB: Throughput[] = [];
-  const slice = options.duration / options.rounds;
   for (let r = 0; r < options.rounds; r++) {
-    runsA.push(await throughput(a, { ...load, duration: slice }, checkBodies));
-    runsB.push(await throughput(b, { ...load, duration: slice }, checkBodies));
+    const ra = await throughput(a, { ...load, duration: slice, amount: amount(rateA) }, checkBodies);
+    const rb = await throughput(b, { ...load, duration: slice, amount: amount(rateB) }, checkBodies);
+    runsA.push(ra);
+    runsB.push(rb);
+    rateA = ra.requestsPerSecond || rateA;
+    rateB = rb.requestsPerSecond || rateB;
   }
   const ta = combine(runsA);
   const tb = combine(runsB);
@@ -238,8 +249,10 @@ export async function runBench(options: BenchOptions, print: (line: string) => v
   const profileDir = options.profile ? join(options.out, "profiles", date) : null;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const handles: GatewayHandle[] = [];
-  const start = async (name: string, s: GatewaySpec) => { const h = await spawnGateway(name, s, profileDir); handles.push(h); return h; };
+  const buildDir = join(resolve(__dirname, ".."), "node_modules", ".cache", `switchboard-bench-${process.pid}`);
+  const start = async (name: string, s: GatewaySpec) => { const h = await spawnGateway(name, s, buildDir, profileDir); handles.push(h); return h; };
   try {
+    buildForBench(buildDir);
     const needed: Promise<GatewayHandle>[] = [];
     const governed = wants("authorization") || wants("audit") || wants("ceiling") ? start("governed", spec("governed", mainLocation)) : null;
     const authOff = wants("authorization") ? start("authorization-off", spec("authorization-off", mainLocation)) : null;
@@ -351,6 +364,7 @@ export async function runBench(options: BenchOptions, print: (line: string) => v
     }
   } finally {
     await Promise.all(handles.map((h) => h.stop()));
+    rmSync(buildDir, { recursive: true, force: true });
   }
 
   // 4. Results.

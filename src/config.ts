@@ -28,6 +28,20 @@ export interface Config {
   security?: SecurityConfig;
   /** `METRICS_TOKEN` for `GET /metrics`; absent: no token (the endpoint is open). */
   observability?: ObservabilityConfig;
+  /** `SHUTDOWN_GRACE_MS`: how long a SIGTERM may take before the process exits anyway; absent: the default. */
+  shutdownGraceMs?: number;
+}
+
+/** The grace period on SIGTERM when `SHUTDOWN_GRACE_MS` is unset (Kubernetes waits 30 s by default). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * The part of the grace period in-flight HTTP requests get to finish before their connections are
+ * cut: the rest is kept for the transactions still running and for closing the database.
+ */
+export function drainGraceMs(config: Pick<Config, "shutdownGraceMs">): number {
+  const grace = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+  return Math.max(0, grace - Math.min(2000, Math.floor(grace / 4)));
 }
 
 /** Raised with every problem found, so an operator fixes the environment in one go. */
@@ -43,6 +57,7 @@ const envSchema = z.object({
   SEED_DEMO: boolish.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://").optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(1000, "SHUTDOWN_GRACE_MS must be at least 1000").max(600_000, "SHUTDOWN_GRACE_MS must be at most 600000").optional(),
   ...whatsappEnvShape,
   ...securityEnvShape,
   ...observabilityEnvShape,
@@ -95,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== "production",
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"),
     redisUrl: e.REDIS_URL ?? null,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? DEFAULT_SHUTDOWN_GRACE_MS,
     whatsapp: whatsappConfigFrom(e),
     security: securityConfigFrom(e),
     observability: observabilityConfigFrom(e),

@@ -84,11 +84,13 @@ export function buildContext(services: Services, principal: UserPrincipal | ApiK
 /**
  * Points a long-lived context (a subscription's) at a freshly reloaded principal: new scope,
  * new loaders (nothing cached under the old principal survives) and graphql-shield's
- * per-context rule cache cleared.
+ * per-context rule cache cleared. A live event may bring what it prepared for the principal:
+ * the loaders of its fan-out (made for a principal with the same `loaderShareKey`) and the
+ * principal's scope (src/subscriptions/liveExecution.ts).
  */
-export function refreshContext(ctx: Context, principal: UserPrincipal | ApiKeyPrincipal): void {
+export function refreshContext(ctx: Context, principal: UserPrincipal | ApiKeyPrincipal, prepared: { loaders?: Loaders; scope?: ConversationScope } = {}): void {
   ctx.principal = principal;
-  ctx.scope = conversationScope(principal);
-  ctx.loaders = createLoaders(ctx.db.manager, principal);
+  ctx.scope = prepared.scope ?? conversationScope(principal);
+  ctx.loaders = prepared.loaders ?? createLoaders(ctx.db.manager, principal);
   delete (ctx as Context & { _shield?: unknown })._shield;
 }

@@ -20,10 +20,45 @@ export class Database {
 
   /** Runs `work` in one transaction; on SQLite, after every transaction queued before it. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.isSqlite) return this.retryDeadlocks(() => this.dataSource.transaction(work));
+    if (!this.isSqlite) return this.track(this.retryDeadlocks(() => this.dataSource.transaction(work)));
     const run = this.queue.then(() => this.dataSource.transaction(work));
     this.queue = run.catch(() => undefined);
+    return this.track(run);
+  }
+
+  /** Transactions started and not yet settled (committed, rolled back or failed). */
+  private readonly running = new Set<Promise<unknown>>();
+
+  private track<T>(run: Promise<T>): Promise<T> {
+    this.running.add(run);
+    const done = () => { this.running.delete(run); };
+    run.then(done, done);
     return run;
+  }
+
+  /** How many transactions are in flight, for shutdown logs. */
+  get transactionsInFlight(): number {
+    return this.running.size;
+  }
+
+  /**
+   * Waits until every transaction in flight (and queued behind them) has settled, or `ms` passed;
+   * resolves to whether they all did. Shutdown calls this before closing the pool, so no
+   * transaction is cut off by the close (one cut off would roll back whole, never half).
+   */
+  async settle(ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (this.running.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.running]),
+        new Promise((r) => { timer = setTimeout(r, left); }),
+      ]);
+      clearTimeout(timer);
+    }
+    return true;
   }
 
   /**

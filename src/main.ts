@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from "./config";
 import { User } from "./entities/User";
 import { createLogger } from "./logger";
 import { createGateway } from "./server";
+import { installShutdown } from "./shutdown";
 
 /** Start-up: config → database → migrations → (demo seed) → server. */
 async function main(): Promise<void> {
@@ -24,14 +25,8 @@ async function main(): Promise<void> {
       `Demo tokens (valid 12 hours; \`npm run token -- <email>\` makes more):\n${lines.join("\n")}\n\n`);
   }
 
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, "shutting down");
-    await gateway.stop();
-    await db.dataSource.destroy();
-    process.exit(0);
-  };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+  // SIGTERM/SIGINT: 1001 to WebSockets, drain, finish transactions, exit within SHUTDOWN_GRACE_MS.
+  installShutdown({ gateway, db, logger, graceMs: config.shutdownGraceMs });
 }
 
 main().catch((err: unknown) => {

@@ -6,7 +6,7 @@ import { expressMiddleware } from "@as-integrations/express5";
 import express, { NextFunction, Request, Response } from "express";
 import { GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
 import { authenticate } from "./auth/authenticate";
-import type { Config } from "./config";
+import { Config, drainGraceMs } from "./config";
 import { BenchSwitches, buildContext, Context, Services } from "./context";
 import type { Database } from "./db";
 import { appError, asServiceUnavailable, ErrorCode } from "./errors";
@@ -120,8 +120,16 @@ export async function createGateway(deps: ServerDeps): Promise<Gateway> {
   const production = config.nodeEnv === "production";
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback"); // the compose proxy sits in front; client IPs come from X-Forwarded-For
+  // Client IPs (rate limits, audit) come from X-Forwarded-For only when set by a trusted proxy.
+  app.set("trust proxy", security.trustProxy);
   app.use(helmet(helmetOptions(production)));
+  // Once stopping, a request that still arrives on a kept-alive connection is refused, never run:
+  // its answer could not be delivered any more, and a write must not commit unacknowledged.
+  let stopping = false;
+  app.use((req, res, next) => {
+    if (!stopping || req.path === "/healthz") return next();
+    res.set("connection", "close").status(503).json({ errors: [{ message: "Server shutting down", extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }] });
+  });
   const httpServer = createHttpServer(app);
   const schema = deps.schema ?? (deps.bench?.authorization === "off" ? buildBareSchema(services.events) : buildGovernedSchema(services.events));
   const apollo = new ApolloServer<Context>({
@@ -133,7 +141,9 @@ export async function createGateway(deps: ServerDeps): Promise<Gateway> {
     introspection: config.nodeEnv !== "production",
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorLogPlugin(logger), costLimitPlugin<Context>(schema, security.limits, !production), observability.plugin],
+    // The process owns SIGTERM/SIGINT (src/main.ts): Apollo's own handlers would re-raise the signal.
+    stopOnTerminationSignals: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: drainGraceMs(config) }), errorLogPlugin(logger), costLimitPlugin<Context>(schema, security.limits, !production), observability.plugin],
   });
   await apollo.start();
   const ws = attachWebSocketServer(httpServer, schema, services, config, logger, withoutSuggestions(formatError(development), production), observability);
@@ -194,9 +204,12 @@ export async function createGateway(deps: ServerDeps): Promise<Gateway> {
       });
     }),
     stop: async () => {
-      await outbox.stop();
+      stopping = true;
+      // Sockets get 1001 first, then HTTP stops accepting and drains; the outbox finishes its round meanwhile.
+      const outboxStopped = outbox.stop();
       await ws.close();
       await apollo.stop();
+      await outboxStopped;
       await redis?.close();
       await rateLimiter.close();
       observability.close();

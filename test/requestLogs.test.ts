@@ -138,6 +138,13 @@ describe("over HTTP", () => {
     expect(byRequestId("trace-badjson-1")).toEqual([expect.objectContaining({ outcome: "BAD_REQUEST", httpStatus: 400, principal: null })]);
   });
 
+  test("a request refused by CSRF prevention is logged with its code and the name it gave", async () => {
+    const query = encodeURIComponent("query Simple { me { role } }");
+    const res = await fetch(`${url}/graphql?query=${query}`, { headers: { authorization: await bearer("maya@acme.test"), "x-request-id": "trace-csrf-0001" } });
+    expect(res.status).toBe(400);
+    expect(byRequestId("trace-csrf-0001")).toEqual([expect.objectContaining({ operationName: "Simple", outcome: "BAD_REQUEST", httpStatus: 400 })]);
+  });
+
   test("an API key created, then used: principal API_KEY with its id; the secret is in no line", async () => {
     const created = await post(await bearer("admin@acme.test"),
       `mutation NewKey($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } secret authorization } }`,

@@ -220,6 +220,30 @@ describe("the WhatsApp webhook", () => {
       expect(again.events).toEqual([]);
     });
 
+    it("the same new message delivered three times at once is stored once", async () => {
+      const body = inbound({ from: "447911555000", name: "Rita Retry", id: wamid(), at: ago(SECOND), text: "Hello thrice" });
+      const results = await Promise.all([1, 2, 3].map(() => postWebhook(app, body)));
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+      expect(results.map((r) => r.body.received).sort()).toEqual([0, 0, 1]);
+      const contacts = await app.db.manager.find(Contact, { where: { organizationId: acme, whatsappId: "447911555000" } });
+      expect(contacts).toHaveLength(1);
+      const conversations = await app.db.manager.find(Conversation, { where: { contactId: contacts[0].id } });
+      expect(conversations).toHaveLength(1);
+      expect(await app.db.manager.count(Message, { where: { conversationId: conversations[0].id } })).toBe(1);
+      expect(await app.db.manager.count(AuditEntry, { where: { targetId: conversations[0].id, action: "conversation.open" } })).toBe(1);
+    });
+
+    it("two messages of a new customer arriving at once open one conversation", async () => {
+      const at = ago(SECOND);
+      const results = await Promise.all(["Hi", "Anyone?"].map((text) => postWebhook(app, inbound({ from: "447911555111", id: wamid(), at, text }))));
+      expect(results.map((r) => [r.status, r.body.received])).toEqual([[200, 1], [200, 1]]);
+      const contacts = await app.db.manager.find(Contact, { where: { organizationId: acme, whatsappId: "447911555111" } });
+      expect(contacts).toHaveLength(1);
+      const conversations = await app.db.manager.find(Conversation, { where: { contactId: contacts[0].id } });
+      expect(conversations).toHaveLength(1);
+      expect((await app.db.manager.find(Message, { where: { conversationId: conversations[0].id } })).map((m) => m.body).sort()).toEqual(["Anyone?", "Hi"]);
+    });
+
     it("a number without a route lands in the default team; the Globex number in Globex, with its own contact", async () => {
       await postWebhook(app, inbound({ phoneNumberId: WA.otherNumber, from: "447911000777", id: wamid(), at: ago(SECOND) }));
       await postWebhook(app, inbound({ phoneNumberId: WA.globexNumber, from: "447911000777", id: wamid(), at: ago(SECOND) }));

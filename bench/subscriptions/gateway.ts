@@ -1,9 +1,20 @@
 import "reflect-metadata";
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
 import { writeHeapSnapshot } from "node:v8";
 import { openDatabase } from "../../src/bootstrap";
 import { loadConfig } from "../../src/config";
 import { createLogger } from "../../src/logger";
 import { createGateway } from "../../src/server";
+import { liveRenderStats } from "../../src/subscriptions/liveExecution";
+import type { Logger as OrmLogger } from "typeorm";
+
+/** With BENCH_COUNT_QUERIES=1: SQL statements by their first 100 characters, for diagnosis. */
+const queries = new Map<string, number>();
+const countingLogger: OrmLogger = {
+  logQuery: (q: string) => { const k = q.slice(0, 100); queries.set(k, (queries.get(k) ?? 0) + 1); },
+  logQueryError: () => undefined, logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined,
+};
 
 /**
  * The gateway under test, in a process of its own so that its RSS (read by the parent from
@@ -13,7 +24,7 @@ import { createGateway } from "../../src/server";
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const db = await openDatabase(config.database);
+  const db = await openDatabase(config.database, process.env.BENCH_COUNT_QUERIES === "1" ? countingLogger : undefined);
   const gateway = await createGateway({ config, db, logger });
   await new Promise<void>((resolve, reject) => {
     gateway.httpServer.once("error", reject);
@@ -22,6 +33,7 @@ async function main(): Promise<void> {
   const address = gateway.httpServer.address();
   const port = typeof address === "object" && address ? address.port : 0;
 
+  let profiler: Session | null = null;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -37,13 +49,29 @@ async function main(): Promise<void> {
   };
   process.on("message", (msg: { type?: string }) => {
     if (msg?.type === "stop") void stop(0);
+    // A CPU profile of the measured phase only (not start-up and connecting), for `--cpu-prof`.
+    if (msg?.type === "profile-start") {
+      profiler = new Session();
+      profiler.connect();
+      profiler.post("Profiler.enable", () => profiler!.post("Profiler.start", () => process.send?.({ type: "profile-started" })));
+    }
+    if (msg?.type === "profile-stop" && profiler) {
+      const session = profiler;
+      session.post("Profiler.stop", (err, result) => {
+        const file = (msg as { file?: string }).file!;
+        if (!err) writeFileSync(file, JSON.stringify(result.profile));
+        session.disconnect();
+        process.send?.({ type: "profile-stopped", file: err ? null : file });
+      });
+      profiler = null;
+    }
     if (msg?.type === "heapsnapshot") {
       const file = writeHeapSnapshot((msg as { file?: string }).file);
       process.send?.({ type: "heapsnapshot", file });
     }
     if (msg?.type === "memory") {
       const m = process.memoryUsage();
-      process.send?.({ type: "memory", rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
+      process.send?.({ type: "memory", renders: liveRenderStats, queries: Object.fromEntries(queries), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
     }
   });
   // The parent went away (crashed or was killed): do not outlive it.

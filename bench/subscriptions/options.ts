@@ -31,7 +31,7 @@ export interface BenchOptions {
   drainSeconds: number;
   /** Where the JSON report goes (null: not written). */
   reportPath: string | null;
-  /** Write a V8 CPU profile of the gateway into this directory. */
+  /** Write a V8 CPU profile of the gateway during the measured phase into this directory. */
   cpuProfileDir: string | null;
   /** Write a heap snapshot of the gateway into this directory once the subscriptions are live. */
   heapSnapshotDir: string | null;

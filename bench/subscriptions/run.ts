@@ -20,7 +20,8 @@ import { BenchOptions, normalize, parseOptions } from "./options";
  *   3. opens the subscriptions from `clientProcesses` other children, a bounded number of
  *      handshakes at a time, each a MANAGER watching their team's `queueChanged`;
  *   4. warms up: one event per team, until every subscription has received one;
- *   5. drives assign/unassign mutations through HTTP as the ADMIN at a fixed rate (open loop);
+ *   5. drives assign/unassign mutations through HTTP at a fixed rate (open loop), round-robin
+ *      over the teams, each team's made by one of its managers;
  *   6. counts, per event, the deliveries expected (the team's subscriptions) and received, and
  *      the latency from the event's commit time (`at`, stamped inside the transaction) to the
  *      client's receipt; samples the gateway's RSS from /proc/<pid>/status.
@@ -56,8 +57,8 @@ export interface BenchReport {
   deliveries: { expected: number; delivered: number; lost: number; duplicates: number; unexpected: number; errors: number; completes: number; closedSockets: number; sampleErrors: string[] };
   latencyMs: Percentiles;
   mutationRoundTripMs: Percentiles;
-  gateway: { pid: number; rssMb: { idle: number; connected: number; peakDuringRun: number; end: number; hwm: number }; heapUsedMb: number | null };
-  clients: { rssMb: number[] };
+  gateway: { pid: number; cpuSeconds: number; cpuPercentOfOneCore: number; cpuMicrosecondsPerDelivery: number; rssMb: { idle: number; connected: number; peakDuringRun: number; end: number; hwm: number }; heapUsedMb: number | null };
+  clients: { rssMb: number[]; cpuPercentOfOneCore: number[]; driverCpuPercentOfOneCore: number };
   met: { subscriptions: boolean; lost: boolean; p99: boolean; rss: boolean; all: boolean };
 }
 
@@ -85,6 +86,17 @@ export function procMemory(pid: number): { rss: number; hwm: number } {
     return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
   } catch {
     return { rss: 0, hwm: 0 };
+  }
+}
+
+/** User + system CPU time of a process so far, in ms, from /proc/<pid>/stat (0 when unavailable). */
+export function procCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
   }
 }
 
@@ -162,7 +174,7 @@ class Driver {
   inFlight = 0;
   skipped = 0;
 
-  constructor(private readonly org: GeneratedOrg, private readonly url: string, private readonly adminToken: string) {
+  constructor(private readonly org: GeneratedOrg, private readonly url: string, private readonly actorTokens: string[]) {
     this.cursor = org.teams.map(() => 0);
     for (const t of org.teams) for (const c of t.conversations) this.assignee.set(c.id, c.assigneeId);
   }
@@ -188,7 +200,7 @@ class Driver {
     return (async () => {
       try {
         const res = await fetch(`${this.url}/graphql`, {
-          method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${this.adminToken}` }, body: JSON.stringify(body),
+          method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${this.actorTokens[teamIndex]}` }, body: JSON.stringify(body),
           signal: AbortSignal.timeout(30_000),
         });
         const json = (await res.json()) as { data?: Record<string, { id: string } | null>; errors?: { message: string; extensions?: { code?: string } }[] };
@@ -243,13 +255,17 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
     const entry = (name: string) => buildDir ? join(buildDir, "bench", "subscriptions", `${name}.js`) : join(ROOT, "bench", "subscriptions", `${name}.ts`);
     const baseExecArgv = opts.tsNode ? ["-r", "ts-node/register/transpile-only"] : [];
     const secret = randomBytes(32).toString("hex");
+    // Each team's driving manager makes rate/teams changes per second; raise the per-principal
+    // budget only when that would exceed the default (600 a minute).
+    const perActorPerMinute = Math.ceil((opts.rate / opts.teams) * 60) + 10;
     const env: NodeJS.ProcessEnv = {
+      ...(perActorPerMinute > 500 ? { RATE_LIMIT_PER_MINUTE: String(perActorPerMinute * 2) } : {}),
       PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", LOG_LEVEL: "warn", SEED_DEMO: "false", PORT: "0",
       DATABASE_URL: databaseUrl, JWT_SECRET: secret, ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
+      ...(process.env.BENCH_COUNT_QUERIES ? { BENCH_COUNT_QUERIES: process.env.BENCH_COUNT_QUERIES } : {}),
       ...(opts.tsNode ? { TS_NODE_PROJECT: join(ROOT, "tsconfig.json") } : {}),
     };
-    const profArgv = opts.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${resolve(ROOT, opts.cpuProfileDir)}`] : [];
-    const gateway = fork(entry("gateway"), [], { cwd: ROOT, env, execArgv: [...baseExecArgv, ...profArgv], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const gateway = fork(entry("gateway"), [], { cwd: ROOT, env, execArgv: baseExecArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
     children.add(gateway);
     const ready = await waitForMessage<{ type: "ready"; port: number; pid: number }>(gateway, "ready", 120_000);
     const url = `http://127.0.0.1:${ready.port}`;
@@ -264,7 +280,9 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
     const maxPerTeam = Math.max(...org.teams.map((t) => t.managerIds.length));
     for (let i = 0; i < maxPerTeam; i++) org.teams.forEach((t, ti) => { if (t.managerIds[i]) managerTeam.push({ id: t.managerIds[i], team: ti }); });
     const tokens = await Promise.all(managerTeam.map((m) => signUserToken(keySecret, m.id, "6h")));
-    const adminToken = await signUserToken(keySecret, org.adminId, "6h");
+    // Each team's changes are made by its first manager (as a supervisor would, within the
+    // per-principal rate limit); they watch their queue too.
+    const actorTokens = await Promise.all(org.teams.map((t) => signUserToken(keySecret, t.managerIds[0], "6h")));
     const perProcess: ClientSub[][] = Array.from({ length: opts.clientProcesses }, () => []);
     for (let i = 0; i < opts.subscriptions; i++) {
       const m = i % managerTeam.length;
@@ -303,7 +321,7 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
     };
 
     // 4. Warm-up: an event per team until every subscription has received one (they are then all live).
-    const driver = new Driver(org, url, adminToken);
+    const driver = new Driver(org, url, actorTokens);
     const warmStarted = Date.now();
     let warm = await progress();
     for (let round = 0; warm.withEvent < connected && Date.now() - warmStarted < 120_000; round++) {
@@ -330,7 +348,16 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
     const pending: Promise<Op>[] = [];
     let peakRss = connectedMem.rss;
     const sampler = setInterval(() => { peakRss = Math.max(peakRss, procMemory(ready.pid).rss); }, 250);
+    if (opts.cpuProfileDir) {
+      const started = waitForMessage(gateway, "profile-started", 10_000);
+      gateway.send({ type: "profile-start" });
+      await started;
+    }
     const phaseStart = performance.now();
+    const cpuStart = procCpuMs(ready.pid);
+    const clientCpuStart = clients.map((c) => procCpuMs(c.pid!));
+    let lastCpu = { cpu: cpuStart, t: performance.now() };
+    const driverCpuStart = process.cpuUsage();
     const nextTeam = (i: number) => i % org.teams.length;
     for (let i = 0; i < total; i++) {
       const wait = phaseStart + i * interval - performance.now();
@@ -338,7 +365,10 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
       const p = driver.fire(nextTeam(i), true);
       if (p) pending.push(p);
       if (opts.verbose && i > 0 && i % Math.round(opts.rate * 5) === 0) {
-        say(`  t=${((performance.now() - phaseStart) / 1000).toFixed(0)} s: ${i} events sent, gateway RSS ${mb(procMemory(ready.pid).rss)} MB`);
+        const cpu = procCpuMs(ready.pid), t = performance.now();
+        say(`  t=${((t - phaseStart) / 1000).toFixed(0)} s: ${i} events sent, ${driver.ops.filter((o) => o.measured && o.doneAt).length} answered, ` +
+          `gateway CPU ${Math.round((100 * (cpu - lastCpu.cpu)) / (t - lastCpu.t))}%, RSS ${mb(procMemory(ready.pid).rss)} MB`);
+        lastCpu = { cpu, t };
       }
     }
     const phaseSeconds = (performance.now() - phaseStart) / 1000;
@@ -354,13 +384,28 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
       await sleep(250);
     }
     clearInterval(sampler);
+    const cpuMs = procCpuMs(ready.pid) - cpuStart;
+    const cpuElapsedMs = performance.now() - phaseStart;
+    const clientCpuPercent = clients.map((c, i) => round((100 * (procCpuMs(c.pid!) - clientCpuStart[i])) / cpuElapsedMs));
+    const driverCpu = process.cpuUsage(driverCpuStart);
+    const driverCpuPercent = round((100 * (driverCpu.user + driverCpu.system)) / 1000 / cpuElapsedMs);
+    if (opts.cpuProfileDir) {
+      const dir = resolve(ROOT, opts.cpuProfileDir);
+      mkdirSync(dir, { recursive: true });
+      const stopped = waitForMessage<{ type: "profile-stopped"; file: string | null }>(gateway, "profile-stopped", 60_000);
+      gateway.send({ type: "profile-stop", file: join(dir, `gateway-${connected}-subscriptions-${opts.rate}-per-second.cpuprofile`) });
+      say(`CPU profile of the measured phase: ${(await stopped).file}`);
+    }
     const endMem = procMemory(ready.pid);
     peakRss = Math.max(peakRss, endMem.rss);
     const heap = await (async () => {
       try {
-        const p = waitForMessage<{ type: "memory"; heapUsed: number }>(gateway, "memory", 5000);
+        const p = waitForMessage<{ type: "memory"; heapUsed: number; queries: Record<string, number>; renders: Record<string, number> }>(gateway, "memory", 5000);
         gateway.send({ type: "memory" });
-        return (await p).heapUsed;
+        const m = await p;
+        say(`event renders since start: ${JSON.stringify(m.renders)}`);
+        if (Object.keys(m.queries).length) say(`SQL statements run by the gateway:\n${Object.entries(m.queries).sort((a, b) => b[1] - a[1]).slice(0, 15).map(([q, n]) => `  ${String(n).padStart(7)}  ${q}`).join("\n")}`);
+        return m.heapUsed;
       } catch { return null; }
     })();
     const results = await Promise.all(clients.map((c) => {
@@ -430,8 +475,10 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
       },
       latencyMs: latency,
       mutationRoundTripMs: roundTrip,
-      gateway: { pid: ready.pid, rssMb: { idle: mb(idle.rss), connected: mb(connectedMem.rss), peakDuringRun: mb(peakRss), end: mb(endMem.rss), hwm: mb(hwm) }, heapUsedMb: heap === null ? null : mb(heap) },
-      clients: { rssMb: results.map((r) => mb(r.rss)) },
+      gateway: {
+        pid: ready.pid, cpuSeconds: round(cpuMs / 1000, 2), cpuPercentOfOneCore: round((100 * cpuMs) / cpuElapsedMs),
+        cpuMicrosecondsPerDelivery: delivered ? round((cpuMs * 1000) / delivered) : 0, rssMb: { idle: mb(idle.rss), connected: mb(connectedMem.rss), peakDuringRun: mb(peakRss), end: mb(endMem.rss), hwm: mb(hwm) }, heapUsedMb: heap === null ? null : mb(heap) },
+      clients: { rssMb: results.map((r) => mb(r.rss)), cpuPercentOfOneCore: clientCpuPercent, driverCpuPercentOfOneCore: driverCpuPercent },
       met: { subscriptions: false, lost: false, p99: false, rss: false, all: false },
     };
     report.met.subscriptions = connected >= goal.subscriptions;
@@ -465,6 +512,9 @@ export function formatReport(r: BenchReport): string {
       `${r.deliveries.unexpected} unexpected, ${r.deliveries.errors} errors, ${r.deliveries.closedSockets} sockets closed`,
     `  latency (ms)    p50 ${r.latencyMs.p50}  p95 ${r.latencyMs.p95}  p99 ${r.latencyMs.p99}  max ${r.latencyMs.max}  (commit → client)`,
     `  mutation (ms)   p50 ${r.mutationRoundTripMs.p50}  p99 ${r.mutationRoundTripMs.p99}  (HTTP round trip of the driving mutations)`,
+    `  gateway CPU     ${r.gateway.cpuSeconds} s over the measured phase and drain (${r.gateway.cpuPercentOfOneCore}% of one core), ` +
+      `${r.gateway.cpuMicrosecondsPerDelivery} µs per delivery (mutations included)`,
+    `  client CPU      ${r.clients.cpuPercentOfOneCore.map((p) => `${p}%`).join(" + ")} of one core (${r.clients.cpuPercentOfOneCore.length} processes), driver ${r.clients.driverCpuPercentOfOneCore}%`,
     `  gateway RSS MB  idle ${r.gateway.rssMb.idle}, connected ${r.gateway.rssMb.connected}, peak ${r.gateway.rssMb.peakDuringRun}, high-water ${r.gateway.rssMb.hwm}` +
       (r.gateway.heapUsedMb !== null ? ` (heap used ${r.gateway.heapUsedMb})` : ""),
     `  goal            ${r.goal.subscriptions} subscriptions ${yes(r.met.subscriptions)}; 0 lost ${yes(r.met.lost)}; ` +

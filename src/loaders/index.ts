@@ -31,9 +31,23 @@ const byId = <T extends { id: string }>(keys: readonly string[], rows: T[]): (T 
 /** A "last n children" key: the conversation and how many of its newest rows. */
 export interface LastKey { conversationId: string; last: number }
 
+/** Whether a principal's note loader includes notes written for managers. */
+const readsManagerNotes = (p: Principal): boolean => canReadNote(p, { visibility: NoteVisibility.MANAGERS });
+
+/**
+ * What the rows `createLoaders` returns depend on about its principal: the organization and
+ * `readsManagerNotes`, nothing else (authorization of what is then shown stays with the scopes
+ * and field rules, per principal). Principals with the same key would get identical rows, which
+ * is what lets the subscribers of one live event share a loader set (liveStream.ts). Keep this
+ * in step with createLoaders: a loader that filters on anything else of the principal must add
+ * it here.
+ */
+export const loaderShareKey = (p: Principal): string => `${p.organizationId}:${readsManagerNotes(p) ? "all-notes" : "team-notes"}`;
+
 /**
  * Per-request DataLoaders. They are created with the request's principal and never shared
- * between principals; every one filters by the principal's organization as a second fence.
+ * between principals, except between the subscribers of one event with the same
+ * `loaderShareKey`; every one filters by the principal's organization as a second fence.
  */
 export function createLoaders(manager: EntityManager, principal: Principal) {
   const org = principal.organizationId;
@@ -48,7 +62,7 @@ export function createLoaders(manager: EntityManager, principal: Principal) {
       return keys.map((k) => results.get(`${k.conversationId}:${k.last}`) ?? []);
     }, { cacheKeyFn: (k) => `${k.conversationId}:${k.last}` });
 
-  const noteFilter = canReadNote(principal, { visibility: NoteVisibility.MANAGERS }) ? "" : " AND visibility = :teamVisibility";
+  const noteFilter = readsManagerNotes(principal) ? "" : " AND visibility = :teamVisibility";
 
   return {
     user: new DataLoader<string, User | null>(async (ids) =>

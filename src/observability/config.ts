@@ -8,7 +8,9 @@ export interface ObservabilityConfig {
 
 /** Environment variables read by `observabilityConfigFrom`; merged into the config schema. */
 export const observabilityEnvShape = {
-  METRICS_TOKEN: z.string().trim().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
+  // Empty counts as unset, so `METRICS_TOKEN=${METRICS_TOKEN:-}` in a compose file means "none".
+  METRICS_TOKEN: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.string().trim().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
 };
 
 type ObservabilityEnv = { [K in keyof typeof observabilityEnvShape]?: z.infer<(typeof observabilityEnvShape)[K]> };

@@ -35,6 +35,8 @@ export function observeWebSocketOperations<P extends ConnectionInitMessage["payl
 ): ServerOptions<P, E> {
   const { metrics } = telemetry;
   const operations = new WeakMap<object, Map<string, WsOperation>>();
+  /** Connections counted in the sockets gauge (onClose always runs; onDisconnect may not). */
+  const counted = new WeakSet<object>();
   const opsOf = (ctx: object) => {
     let ops = operations.get(ctx);
     if (!ops) operations.set(ctx, (ops = new Map()));
@@ -67,15 +69,14 @@ export function observeWebSocketOperations<P extends ConnectionInitMessage["payl
     ...options,
     onConnect: async (ctx) => {
       const accepted = options.onConnect ? await options.onConnect(ctx) : undefined;
-      if (accepted !== false) metrics.webSocketOpened();
+      if (accepted !== false) {
+        counted.add(ctx);
+        metrics.webSocketOpened();
+      }
       return accepted;
     },
-    // Called only for connections that were acknowledged, i.e. counted by onConnect.
-    onDisconnect: async (ctx, code, reason) => {
-      metrics.webSocketClosed();
-      await options.onDisconnect?.(ctx, code, reason);
-    },
     onClose: async (ctx, code, reason) => {
+      if (counted.delete(ctx)) metrics.webSocketClosed();
       await options.onClose?.(ctx, code, reason);
       // Anything graphql-ws did not complete (it normally does) must not stay in the gauge.
       for (const id of [...opsOf(ctx).keys()]) end(ctx, id);

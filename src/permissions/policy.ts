@@ -14,7 +14,11 @@ export const isManagerOrAdmin = (p: Principal): boolean => isManager(p) || isAdm
 /** An API key holds a scope; users hold none (their role decides). */
 export const hasScope = (p: Principal, scope: ApiScope): boolean => p.kind === "API_KEY" && p.scopes.has(scope);
 
-/** A principal reaches a team when it is an admin, a member, or an API key granted the team. */
+/**
+ * A principal reaches a team when it is an admin, a member, or an API key granted the team.
+ * The team must already be known to belong to the principal's organization (load it through an
+ * organization-scoped query first): an ADMIN's reach stops at their tenant.
+ */
 export function reachesTeam(p: Principal, teamId: string): boolean {
   if (p.kind === "SYSTEM" || isAdmin(p)) return true;
   return p.teams.some((t) => t.teamId === teamId);

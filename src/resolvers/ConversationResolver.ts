@@ -11,13 +11,12 @@ import { Note } from "../entities/Note";
 import { Team } from "../entities/Team";
 import { User } from "../entities/User";
 import { badInput, notFound } from "../errors";
+import { isInsideServiceWindow } from "../permissions/policy";
 import { scopedConversations } from "../queries/scopedConversations";
 import { ConversationConnection, ConversationFilter } from "./types/ConversationConnection";
 import { encodeCursor } from "./types/cursor";
 import { keysetPage, MAX_PAGE_SIZE } from "./types/paginate";
 
-/** WhatsApp's customer service window: free text is allowed this long after the last inbound message. */
-export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 const checkLast = (last: number, name: string): void => {
   if (!Number.isInteger(last) || last < 0 || last > MAX_PAGE_SIZE) throw badInput(`\`${name}\` must be between 0 and ${MAX_PAGE_SIZE}`, name);
@@ -102,6 +101,6 @@ export class ConversationResolver {
 
   @FieldResolver(() => Boolean, { description: "Whether free text may be sent: the last inbound message is under 24 hours old" })
   insideServiceWindow(@Root() c: Conversation, @Ctx() ctx: Context): boolean {
-    return c.lastInboundAt !== null && ctx.now().getTime() - c.lastInboundAt.getTime() < SERVICE_WINDOW_MS;
+    return isInsideServiceWindow(c, ctx.now());
   }
 }

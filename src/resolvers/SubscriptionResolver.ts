@@ -1,12 +1,11 @@
 import { Arg, Ctx, ID, Resolver, Root, Subscription } from "type-graphql";
 import { isId } from "../auth/loadPrincipal";
 import type { Context } from "../context";
-import { refreshContext } from "../context";
 import { Conversation } from "../entities/Conversation";
 import { appError, ErrorCode } from "../errors";
 import { canWatchOwnAssignments, canWatchQueue, reachesTeam } from "../permissions/policy";
 import { conversationVisible, teamReachKey } from "../permissions/scopes";
-import { liveStream } from "../subscriptions/liveStream";
+import { enterLiveEvent, liveStream } from "../subscriptions/liveStream";
 import type { LiveEvent } from "../subscriptions/liveStream";
 import { queueSnapshot } from "./QueueResolver";
 import { AssignmentChange, AssignmentEvent, QueueChangedEvent, QueueEventKind } from "./types/LiveEvents";
@@ -38,7 +37,7 @@ export class SubscriptionResolver {
     },
   })
   async queueChanged(@Root() live: LiveEvent, @Arg("teamId", () => ID) teamId: string, @Ctx() ctx: Context): Promise<QueueChangedEvent> {
-    refreshContext(ctx, live.principal);
+    enterLiveEvent(ctx, live);
     const [conversation, queue] = await Promise.all([
       eventConversation(ctx, live),
       ctx.memo.get(live.event.id, `queue:${teamId}:${teamReachKey(ctx.scope, teamId)}`, () => queueSnapshot(ctx, teamId)),
@@ -58,7 +57,7 @@ export class SubscriptionResolver {
     }),
   })
   async myAssignments(@Root() live: LiveEvent, @Ctx() ctx: Context): Promise<AssignmentEvent> {
-    refreshContext(ctx, live.principal);
+    enterLiveEvent(ctx, live);
     const mine = live.principal.kind === "USER" && live.event.assigneeId === live.principal.id;
     return {
       type: mine ? AssignmentChange.ASSIGNED : AssignmentChange.UNASSIGNED,

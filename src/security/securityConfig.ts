@@ -8,6 +8,8 @@ export interface SecurityConfig {
   allowedOrigins: string[] | null;
   /** Operations per minute per user or API key, and per IP for failed or missing credentials. */
   rateLimit: { perPrincipalPerMinute: number; perIpPerMinute: number };
+  /** Which proxies' X-Forwarded-For to believe for client IPs (express `trust proxy`). */
+  trustProxy: string;
 }
 
 const positive = z.coerce.number().int().positive();
@@ -15,6 +17,7 @@ const positive = z.coerce.number().int().positive();
 /** Environment variables read by `securityConfigFrom`; merged into the config schema. */
 export const securityEnvShape = {
   ALLOWED_ORIGINS: z.string().optional(),
+  TRUST_PROXY: z.string().min(1).optional(),
   RATE_LIMIT_PER_MINUTE: positive.optional(),
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: positive.optional(),
   MAX_QUERY_DEPTH: positive.optional(),
@@ -31,6 +34,7 @@ export const defaultSecurityConfig = (): SecurityConfig => ({
   limits: { ...DEFAULT_LIMITS },
   allowedOrigins: null,
   rateLimit: { perPrincipalPerMinute: 600, perIpPerMinute: 60 },
+  trustProxy: "loopback",
 });
 
 /** Builds the security settings from validated environment values. */
@@ -49,5 +53,6 @@ export function securityConfigFrom(e: SecurityEnv): SecurityConfig {
       perPrincipalPerMinute: e.RATE_LIMIT_PER_MINUTE ?? d.rateLimit.perPrincipalPerMinute,
       perIpPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE ?? d.rateLimit.perIpPerMinute,
     },
+    trustProxy: e.TRUST_PROXY ?? d.trustProxy,
   };
 }

@@ -1,8 +1,10 @@
 import { Repeater } from "@graphql-yoga/subscription";
 import type { GraphQLError } from "graphql";
 import type { ApiKeyPrincipal, UserPrincipal } from "../auth/principal";
-import type { Context } from "../context";
+import { Context, refreshContext } from "../context";
 import { appError, asServiceUnavailable, ErrorCode } from "../errors";
+import { createLoaders, loaderShareKey, Loaders } from "../loaders";
+import type { ConversationScope } from "../permissions/scopes";
 import { QueueEvent, teamTopic } from "./events";
 
 type Live = UserPrincipal | ApiKeyPrincipal;
@@ -11,6 +13,8 @@ type Live = UserPrincipal | ApiKeyPrincipal;
 export interface LiveEvent {
   event: QueueEvent;
   principal: Live;
+  /** The principal's scope, when prepared with it (liveExecution.ts); else computed from it. */
+  scope?: ConversationScope;
 }
 
 /** A stream's rules: who may hold it (checked at subscribe and before every event) and which events it wants. */
@@ -55,3 +59,16 @@ export function liveStream(ctx: Context, rules: StreamRules): AsyncIterable<Live
     }
   });
 }
+
+/**
+ * The loaders a subscriber resolves one event with: shared with the event's other subscribers
+ * whose principals have the same `loaderShareKey` (same organization and note visibility, hence
+ * the same rows), so the rows of a payload are read once per event, not once per subscriber.
+ * Row scopes and field rules still run for each subscriber under its own principal.
+ */
+export const eventLoaders = (ctx: Context, live: LiveEvent): Loaders =>
+  ctx.memo.value(live.event.id, `loaders:${loaderShareKey(live.principal)}`, () => createLoaders(ctx.db.manager, live.principal));
+
+/** Points a subscription's context at one event: its principal as reloaded, the event's loaders, the prepared scope. */
+export const enterLiveEvent = (ctx: Context, live: LiveEvent): void =>
+  refreshContext(ctx, live.principal, { loaders: eventLoaders(ctx, live), scope: live.scope });

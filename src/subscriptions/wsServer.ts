@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from "node:http";
 import { randomUUID } from "node:crypto";
-import { GraphQLError, GraphQLFormattedError, GraphQLSchema, parse, specifiedRules, validate } from "graphql";
+import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, parse, specifiedRules, validate } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { authenticate } from "../auth/authenticate";
@@ -16,6 +16,7 @@ import { originAllowed } from "../security/origins";
 import type { ServerOptions } from "graphql-ws";
 import type { Extra } from "graphql-ws/use/ws";
 import type { Observability } from "../observability";
+import { liveSubscribe } from "./liveExecution";
 
 /** The largest WebSocket message accepted; bigger ones close the socket (1009). */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -29,6 +30,9 @@ interface ConnectionState {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Distinct operation texts kept parsed and validated (oldest forgotten first). */
+const MAX_CACHED_DOCUMENTS = 500;
 
 /**
  * graphql-ws (`graphql-transport-ws`) on the HTTP server's `/graphql` path, with the same
@@ -48,6 +52,13 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
   const rules = [...specifiedRules, ...extraValidationRules(config, "ws")];
   const withCode = (errors: readonly GraphQLError[], code: string): GraphQLError[] =>
     errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: { ...e.extensions, code: e.extensions?.code ?? code } }));
+  // Valid documents by their text: every dashboard sends the same subscription, so it is parsed
+  // and validated once (and held once: an AST per socket costs tens of kilobytes), not per socket.
+  const documents = new Map<string, DocumentNode>();
+  const remember = (query: string, document: DocumentNode) => {
+    if (documents.size >= MAX_CACHED_DOCUMENTS) documents.delete(documents.keys().next().value!);
+    documents.set(query, document);
+  };
   const state = new WeakMap<object, ConnectionState>();
   const stateOf = (extra: object): ConnectionState => {
     let s = state.get(extra);
@@ -60,6 +71,8 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
   const observed = (o: WsOptions): WsOptions => observability ? observability.observeWebSocket(o, (extra) => stateOf(extra).principal) : o;
   const cleanup = useServer<Record<string, unknown>, { request: IncomingMessage }>(observed({
     schema,
+    // Each event is executed once per cohort of subscribers that would get the same result.
+    subscribe: liveSubscribe(services.memo),
     onConnect: async (ctx) => {
       const auth = await authenticate(services.db.manager, config.jwtSecret, ctx.connectionParams?.authorization);
       if (!auth.ok) {
@@ -89,14 +102,17 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
       } catch (err) {
         return [err instanceof GraphQLError ? err : new GraphQLError("Too many requests")];
       }
-      let document;
-      try {
-        document = parse(payload.query, parseOptions(security.limits));
-      } catch (err) {
-        return withCode([err instanceof GraphQLError ? err : new GraphQLError("Syntax error")], "GRAPHQL_PARSE_FAILED");
+      let document = documents.get(payload.query);
+      if (!document) {
+        try {
+          document = parse(payload.query, parseOptions(security.limits));
+        } catch (err) {
+          return withCode([err instanceof GraphQLError ? err : new GraphQLError("Syntax error")], "GRAPHQL_PARSE_FAILED");
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length > 0) return withCode(errors, "GRAPHQL_VALIDATION_FAILED");
+        remember(payload.query, document);
       }
-      const errors = validate(schema, document, rules);
-      if (errors.length > 0) return withCode(errors, "GRAPHQL_VALIDATION_FAILED");
       const tooCostly = costError(schema, document, payload.variables ?? undefined, payload.operationName, security.limits, !production);
       if (tooCostly) return [tooCostly];
       const request = ctx.extra.request;

@@ -43,13 +43,15 @@ export const SEED_NOW = new Date();
 export interface TestAppOptions {
   /** Overrides of the test configuration (e.g. `redisUrl`, `nodeEnv`). */
   config?: Partial<Config>;
+  /** Where the gateway reaches the test database, e.g. through a TCP proxy a test cuts (`url` is mysql://…). */
+  databaseUrl?: (url: string) => string;
 }
 
 /** Starts a gateway on port 0 over a new database seeded with the demo organizations. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const testDb = await createTestDatabase();
   const queries = new QueryCounter();
-  const db = await openDatabase(testDb.config, queries);
+  const db = await openDatabase(testDb.config.kind === "mysql" && options.databaseUrl ? { kind: "mysql", url: options.databaseUrl(testDb.config.url) } : testDb.config, queries);
   const clock = { now: SEED_NOW };
   const seed = await db.transaction((m) => seedDemo(m, SEED_NOW));
   const config: Config = {
