@@ -29,8 +29,8 @@ export interface GatewaySpec {
 }
 
 /** Messages between the harness and a gateway process. */
-export type ToGateway = { type: "stop" } | { type: "answer"; data: unknown };
-export type FromGateway = { type: "ready"; port: number } | { type: "answering" } | { type: "error"; message: string };
+export type ToGateway = { type: "stop" } | { type: "answer"; data: unknown } | { type: "cpu" };
+export type FromGateway = { type: "ready"; port: number } | { type: "answering" } | { type: "cpu"; micros: number } | { type: "error"; message: string };
 
 const send = (m: FromGateway): void => { process.send?.(m); };
 
@@ -103,7 +103,12 @@ async function main(): Promise<void> {
     await stop().catch(() => undefined);
     process.exit(0); // --cpu-prof writes its profile on exit
   };
-  process.on("message", (m: ToGateway) => { if (m.type === "stop") void shutdown(); });
+  process.on("message", (m: ToGateway) => {
+    if (m.type === "stop") void shutdown();
+    // CPU this process has used (every thread): requests per CPU-second is the server's capacity
+    // on one core, which other processes on a shared machine cannot inflate.
+    if (m.type === "cpu") { const u = process.cpuUsage(); send({ type: "cpu", micros: u.user + u.system }); }
+  });
   process.on("disconnect", () => { void shutdown(); });
 }
 

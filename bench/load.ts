@@ -12,6 +12,8 @@ export interface GraphQLCall {
   authorization: string | null;
   /** A fixed body, or a function giving each request its own (for mutations). */
   body: string | (() => string);
+  /** CPU microseconds the server process has used so far, when the harness can ask it. */
+  cpuMicros?: () => Promise<number>;
 }
 
 export interface LoadOptions {
@@ -38,6 +40,9 @@ export interface Throughput {
   timeouts: number;
   /** Responses whose body carried a GraphQL error not in `allowedErrorCodes` (checked when given). */
   badBodies: number;
+  /** CPU seconds the server spent during the run, and requests per CPU-second (when measurable). */
+  serverCpuSeconds: number | null;
+  requestsPerCpuSecond: number | null;
 }
 
 const headersFor = (call: GraphQLCall): Record<string, string> => ({
@@ -63,6 +68,7 @@ export function bodyIsClean(body: string, allowedErrorCodes: readonly string[]):
  */
 export async function throughput(call: GraphQLCall, options: LoadOptions, checkBodies?: readonly string[]): Promise<Throughput> {
   let badBodies = 0;
+  const cpuBefore = call.cpuMicros ? await call.cpuMicros() : null;
   const dynamic = typeof call.body === "function" ? call.body : null;
   const instance = autocannon({
     url: `http://127.0.0.1:${call.port}/graphql`,
@@ -83,10 +89,12 @@ export async function throughput(call: GraphQLCall, options: LoadOptions, checkB
     (instance as unknown as NodeJS.EventEmitter).once("error", reject);
   });
   clearTimeout(guard);
+  const serverCpuSeconds = cpuBefore !== null && call.cpuMicros ? ((await call.cpuMicros()) - cpuBefore) / 1e6 : null;
   const seconds = result.duration;
   const requests = result.requests.total;
   return {
     requests, seconds, requestsPerSecond: requests / Math.max(seconds, 0.001),
+    serverCpuSeconds, requestsPerCpuSecond: serverCpuSeconds ? requests / serverCpuSeconds : null,
     latencyP50Ms: result.latency.p50, latencyP99Ms: result.latency.p99,
     non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, badBodies,
   };

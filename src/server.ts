@@ -14,6 +14,7 @@ import type { Logger } from "./logger";
 import { buildBareSchema, buildGovernedSchema } from "./schema";
 import { attachWebSocketServer } from "./subscriptions/wsServer";
 import { createObservability } from "./observability";
+import { databaseUnavailableLog, databaseUnavailablePlugin } from "./databaseFaults";
 import { extraValidationRules } from "./validationRules";
 import helmet from "helmet";
 import { costLimitPlugin, helmetOptions, withoutSuggestions } from "./security/apolloSecurity";
@@ -117,6 +118,7 @@ export async function createGateway(deps: ServerDeps): Promise<Gateway> {
   const services: Services = { db, events, reloader: new PrincipalReloader(db), memo: new EventMemo(), rateLimiter, now: deps.now ?? (() => new Date()), ...(deps.bench ? { bench: deps.bench } : {}) };
   const observability = createObservability({ config, logger, services });
   const development = config.nodeEnv === "development";
+  const unavailableLog = databaseUnavailableLog(logger);
   const production = config.nodeEnv === "production";
   const app = express();
   app.disable("x-powered-by");
@@ -143,7 +145,7 @@ export async function createGateway(deps: ServerDeps): Promise<Gateway> {
     csrfPrevention: true,
     // The process owns SIGTERM/SIGINT (src/main.ts): Apollo's own handlers would re-raise the signal.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: drainGraceMs(config) }), errorLogPlugin(logger), costLimitPlugin<Context>(schema, security.limits, !production), observability.plugin],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: drainGraceMs(config) }), errorLogPlugin(logger), databaseUnavailablePlugin(unavailableLog), costLimitPlugin<Context>(schema, security.limits, !production), observability.plugin],
   });
   await apollo.start();
   const ws = attachWebSocketServer(httpServer, schema, services, config, logger, withoutSuggestions(formatError(development), production), observability);
@@ -171,7 +173,11 @@ export async function createGateway(deps: ServerDeps): Promise<Gateway> {
   app.use("/graphql", expressMiddleware(apollo, {
     context: async ({ req, res }) => {
       // An unreachable database while loading the principal: 503 SERVICE_UNAVAILABLE, not a masked 500.
-      const auth = await authenticate(db.manager, config.jwtSecret, req.headers.authorization).catch((err: unknown) => { throw asServiceUnavailable(err, true); });
+      const auth = await authenticate(db.manager, config.jwtSecret, req.headers.authorization).catch((err: unknown) => {
+        const mapped = asServiceUnavailable(err, true);
+        if (mapped !== err) unavailableLog(err);
+        throw mapped;
+      });
       if (!auth.ok) {
         // Failed and missing credentials spend the caller's IP budget, which stops guessing.
         await rateLimiter.consumeIp(req.ip ?? "unknown");

@@ -127,6 +127,12 @@ describeOnMysql("the database goes away and comes back (MariaDB through a TCP pr
       expect((wsQuery.errors ?? []).map((e) => e.extensions?.code)).toEqual(["SERVICE_UNAVAILABLE"]);
       const wsWrite = await wsRun(CLAIM, { id: afterTarget.id });
       expect((wsWrite.errors ?? []).map((e) => e.extensions?.code)).toEqual(["SERVICE_UNAVAILABLE"]);
+      // A new WebSocket cannot load its principal: closed with 1013 (try again later), which clients retry.
+      const closes: number[] = [];
+      const newcomer = wsClient(app, `Bearer ${await app.token("maya@acme.test")}`, (code) => closes.push(code));
+      await subscribe(newcomer, `subscription($t: ID!) { queueChanged(teamId: $t) { type } }`, { t: sales }).ended;
+      await newcomer.dispose();
+      expect(closes).toEqual([1013]);
       // Expected errors keep their codes: no credentials is still UNAUTHENTICATED.
       const anonymous = await post(null, ME);
       expect([anonymous.status, codesOf(anonymous)]).toEqual([401, ["UNAUTHENTICATED"]]);

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { writeHeapSnapshot } from "node:v8";
 import { openDatabase } from "../../src/bootstrap";
 import { loadConfig } from "../../src/config";
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config.database, process.env.BENCH_COUNT_QUERIES === "1" ? countingLogger : undefined);
+  // Diagnosis only: how much of the latency is the SQLite commit's fsync on the event loop.
+  if (db.isSqlite && process.env.BENCH_SQLITE_SYNCHRONOUS) await db.dataSource.query(`PRAGMA synchronous = ${process.env.BENCH_SQLITE_SYNCHRONOUS === "NORMAL" ? "NORMAL" : "FULL"}`);
   const gateway = await createGateway({ config, db, logger });
   await new Promise<void>((resolve, reject) => {
     gateway.httpServer.once("error", reject);
@@ -34,6 +37,8 @@ async function main(): Promise<void> {
   const port = typeof address === "object" && address ? address.port : 0;
 
   let profiler: Session | null = null;
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -71,7 +76,8 @@ async function main(): Promise<void> {
     }
     if (msg?.type === "memory") {
       const m = process.memoryUsage();
-      process.send?.({ type: "memory", renders: liveRenderStats, queries: Object.fromEntries(queries), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
+      const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+      process.send?.({ type: "memory", loopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) }, renders: liveRenderStats, queries: Object.fromEntries(queries), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
     }
   });
   // The parent went away (crashed or was killed): do not outlive it.

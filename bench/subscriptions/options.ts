@@ -35,6 +35,8 @@ export interface BenchOptions {
   cpuProfileDir: string | null;
   /** Write a heap snapshot of the gateway into this directory once the subscriptions are live. */
   heapSnapshotDir: string | null;
+  /** Extra Node.js flags for the gateway process (e.g. `--max-semi-space-size=64`). */
+  gatewayNodeOptions: string[];
   /** Run the children through ts-node instead of compiling first (slower start, more gateway RSS). */
   tsNode: boolean;
   /** Print progress lines. */
@@ -58,6 +60,7 @@ export const defaultOptions = (): BenchOptions => ({
   reportPath: "bench/subscriptions/report.json",
   cpuProfileDir: null,
   heapSnapshotDir: null,
+  gatewayNodeOptions: [],
   tsNode: false,
   verbose: true,
 });
@@ -86,6 +89,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     else if (name === "redis") o.redisUrl = value || "redis://127.0.0.1:6379";
     else if (name === "cpu-prof") o.cpuProfileDir = value || "data/bench-profiles";
     else if (name === "heap-snapshot") o.heapSnapshotDir = value || "data/bench-profiles";
+    else if (name === "gateway-node-options") o.gatewayNodeOptions = (value ?? "").split(/\s+/).filter(Boolean);
     else if (name === "ts-node") o.tsNode = true;
     else if (name === "quiet") o.verbose = false;
     else throw new Error(`unknown option --${name}`);

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { ChildProcess, execFile, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { signUserToken } from "../../src/auth/tokens";
 import { openDatabase } from "../../src/bootstrap";
@@ -46,7 +46,7 @@ export interface BenchReport {
   kind: "subscriptions";
   startedAt: string;
   goal: { subscriptions: number; lost: number; p99Ms: number; rate: number; rssMb: number };
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string; loadAverageBefore: number[]; loadAverageAfter: number[] };
   config: {
     subscriptions: number; distinctManagers: number; teams: number; subscriptionsPerTeam: number; agentsPerTeam: number;
     conversationsPerTeam: number; ratePerSecond: number; durationSeconds: number; clientProcesses: number;
@@ -225,6 +225,10 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
   const opts = normalize(input);
   const say: Log = opts.verbose ? log : () => undefined;
   const startedAt = new Date();
+  const loadBefore = loadavg().map((l) => round(l, 2));
+  if (loadBefore[0] > cpus().length / 2) {
+    log(`warning: the machine is busy (load average ${loadBefore.join(", ")} on ${cpus().length} CPUs): other work competes with the gateway and the figures will show it`);
+  }
   let buildDir: string | null = null;
   try {
     // 1. The database and the organization.
@@ -263,9 +267,10 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
       PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", LOG_LEVEL: "warn", SEED_DEMO: "false", PORT: "0",
       DATABASE_URL: databaseUrl, JWT_SECRET: secret, ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
       ...(process.env.BENCH_COUNT_QUERIES ? { BENCH_COUNT_QUERIES: process.env.BENCH_COUNT_QUERIES } : {}),
+      ...(process.env.BENCH_SQLITE_SYNCHRONOUS ? { BENCH_SQLITE_SYNCHRONOUS: process.env.BENCH_SQLITE_SYNCHRONOUS } : {}),
       ...(opts.tsNode ? { TS_NODE_PROJECT: join(ROOT, "tsconfig.json") } : {}),
     };
-    const gateway = fork(entry("gateway"), [], { cwd: ROOT, env, execArgv: baseExecArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const gateway = fork(entry("gateway"), [], { cwd: ROOT, env, execArgv: [...baseExecArgv, ...opts.gatewayNodeOptions], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     children.add(gateway);
     const ready = await waitForMessage<{ type: "ready"; port: number; pid: number }>(gateway, "ready", 120_000);
     const url = `http://127.0.0.1:${ready.port}`;
@@ -397,6 +402,11 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
       say(`CPU profile of the measured phase: ${(await stopped).file}`);
     }
     const endMem = procMemory(ready.pid);
+    if (opts.heapSnapshotDir) {
+      const written = waitForMessage<{ type: "heapsnapshot"; file: string }>(gateway, "heapsnapshot", 300_000);
+      gateway.send({ type: "heapsnapshot", file: join(resolve(ROOT, opts.heapSnapshotDir), `gateway-${connected}-subscriptions-end.heapsnapshot`) });
+      say(`heap snapshot written to ${(await written).file}`);
+    }
     peakRss = Math.max(peakRss, endMem.rss);
     const heap = await (async () => {
       try {
@@ -404,6 +414,7 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
         gateway.send({ type: "memory" });
         const m = await p;
         say(`event renders since start: ${JSON.stringify(m.renders)}`);
+        say(`gateway event-loop delay since start: ${JSON.stringify((m as unknown as { loopDelayMs: unknown }).loopDelayMs)}`);
         if (Object.keys(m.queries).length) say(`SQL statements run by the gateway:\n${Object.entries(m.queries).sort((a, b) => b[1] - a[1]).slice(0, 15).map(([q, n]) => `  ${String(n).padStart(7)}  ${q}`).join("\n")}`);
         return m.heapUsed;
       } catch { return null; }
@@ -455,7 +466,7 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
       kind: "subscriptions",
       startedAt: startedAt.toISOString(),
       goal,
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "?", memoryGb: round(totalmem() / 1024 ** 3), node: process.version, platform: process.platform },
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "?", memoryGb: round(totalmem() / 1024 ** 3), node: process.version, platform: process.platform, loadAverageBefore: loadBefore, loadAverageAfter: loadavg().map((l) => round(l, 2)) },
       config: {
         subscriptions: opts.subscriptions, distinctManagers: Math.min(opts.managers, opts.subscriptions), teams: opts.teams,
         subscriptionsPerTeam: round(opts.subscriptions / opts.teams), agentsPerTeam: opts.agentsPerTeam, conversationsPerTeam: opts.conversationsPerTeam,
@@ -503,7 +514,8 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
 export function formatReport(r: BenchReport): string {
   const yes = (b: boolean) => (b ? "met" : "NOT met");
   return [
-    `Live queue benchmark (${r.machine.cpus} CPUs, ${r.machine.memoryGb} GB, Node ${r.machine.node}, ${r.config.database})`,
+    `Live queue benchmark (${r.machine.cpus} CPUs, ${r.machine.memoryGb} GB, Node ${r.machine.node}, ${r.config.database}; ` +
+      `load average before ${r.machine.loadAverageBefore[0]}, after ${r.machine.loadAverageAfter[0]})`,
     `  subscriptions   ${r.connect.connected}/${r.connect.requested} connected in ${r.connect.seconds} s ` +
       `(${r.config.distinctManagers} managers over ${r.config.teams} teams, ~${r.config.subscriptionsPerTeam} per team)`,
     `  events          ${r.events.committed}/${r.events.attempted} committed at ${r.events.achievedRatePerSecond}/s for ${r.config.durationSeconds} s` +

@@ -40,25 +40,29 @@ export async function loadUserPrincipal(manager: EntityManager, userId: string):
 }
 
 /**
- * `loadUserPrincipal` for many users at once, in two queries per 500 users (live streams reload
- * every subscriber of an event together): the same rules, active users only, teams of the
- * user's own organization. Inactive and unknown ids are absent from the map.
+ * `loadUserPrincipal` for many users at once, in one query per 500 users (live streams reload
+ * every subscriber of an event together), read raw (no entities: hundreds of rows per event):
+ * the same rules, active users only, teams of the user's own organization. Inactive and
+ * unknown ids are absent from the map.
  */
 export async function loadUserPrincipals(manager: EntityManager, userIds: readonly string[]): Promise<Map<string, UserPrincipal>> {
   const ids = [...new Set(userIds.filter(isId))];
   const found = new Map<string, UserPrincipal>();
   for (let i = 0; i < ids.length; i += 500) {
-    const users = (await manager.find(User, { where: { id: In(ids.slice(i, i + 500)) } })).filter((u) => u.active);
-    if (users.length === 0) continue;
-    for (const u of users) found.set(u.id, { kind: "USER", id: u.id, organizationId: u.organizationId, role: u.role, teams: [] });
     const rows = await manager
-      .createQueryBuilder(TeamMember, "m")
-      .innerJoin(Team, "t", "t.id = m.teamId")
-      .innerJoin(User, "u", "u.id = m.userId")
-      .select(["m.userId AS userId", "t.id AS teamId", "t.agentVisibility AS agentVisibility"])
-      .where("m.userId IN (:...ids) AND t.organizationId = u.organizationId", { ids: users.map((u) => u.id) })
-      .getRawMany<TeamGrant & { userId: string }>();
-    for (const r of rows) found.get(r.userId)?.teams.push({ teamId: r.teamId, agentVisibility: r.agentVisibility });
+      .createQueryBuilder(User, "u")
+      .leftJoin(TeamMember, "m", "m.userId = u.id")
+      .leftJoin(Team, "t", "t.id = m.teamId AND t.organizationId = u.organizationId")
+      .select(["u.id AS id", "u.organizationId AS organizationId", "u.role AS role", "u.active AS active", "t.id AS teamId", "t.agentVisibility AS agentVisibility"])
+      .where("u.id IN (:...ids)", { ids: ids.slice(i, i + 500) })
+      .getRawMany<{ id: string; organizationId: string; role: UserPrincipal["role"]; active: unknown; teamId: string | null; agentVisibility: TeamGrant["agentVisibility"] | null }>();
+    for (const r of rows) {
+      // Booleans come back as 1/0 from both drivers when read raw.
+      if (!(r.active === true || Number(r.active) === 1)) continue;
+      let p = found.get(r.id);
+      if (!p) found.set(r.id, (p = { kind: "USER", id: r.id, organizationId: r.organizationId, role: r.role, teams: [] }));
+      if (r.teamId !== null && r.agentVisibility !== null) p.teams.push({ teamId: r.teamId, agentVisibility: r.agentVisibility });
+    }
   }
   return found;
 }

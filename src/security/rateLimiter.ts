@@ -41,7 +41,13 @@ async function consume(l: RateLimiterAbstract, key: string): Promise<void> {
 /** Builds the limiter; with a Redis URL the budgets hold across every gateway instance. */
 export function createRateLimiter(config: SecurityConfig, redisUrl: string | null, logger: Logger): RateLimiter {
   const redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
-  redis?.on("error", (err: Error) => logger.warn({ err: err.message }, "rate limiter redis error"));
+  // One line per outage, not one per reconnect attempt; budgets fall back to memory meanwhile.
+  let lastWarned = 0;
+  redis?.on("error", (err: Error) => {
+    if (Date.now() - lastWarned < 10_000) return;
+    lastWarned = Date.now();
+    logger.warn({ err: err.message }, "rate limiter redis unavailable; using per-instance budgets");
+  });
   const principals = limiter(config.rateLimit.perPrincipalPerMinute, "rl:principal", redis);
   const ips = limiter(config.rateLimit.perIpPerMinute, "rl:ip", redis);
   return {

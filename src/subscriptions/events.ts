@@ -66,8 +66,13 @@ function topicEventTarget(): EventTarget {
     },
     dispatchEvent(event: Event) {
       const set = byTopic.get(event.type);
-      // A copy: a listener may unsubscribe (its stream ending) while the event is delivered.
-      if (set) for (const f of [...set]) f(event);
+      // A copy: a listener may unsubscribe (its stream ending) while the event is delivered; and
+      // one listener failing must not keep the event from the others.
+      if (set) {
+        for (const f of [...set]) {
+          try { f(event); } catch { /* the listener's own stream reports its failure */ }
+        }
+      }
       return true;
     },
   };

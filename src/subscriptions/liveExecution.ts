@@ -25,9 +25,13 @@ export const liveRenderStats = { executed: 0, shared: 0, identityDependent: 0 };
 
 /** Everything about a principal that the policy may read, except who it is. */
 export function cohortKey(p: Live): string {
-  const { id: _id, ...rest } = p as Live & Record<string, unknown>;
-  const teams = [...p.teams].sort((a, b) => (a.teamId < b.teamId ? -1 : a.teamId > b.teamId ? 1 : 0));
-  return JSON.stringify({ ...rest, teams }, (_k, v: unknown) => (v instanceof Set ? [...v].sort() : v));
+  const rest: Record<string, unknown> = { ...p, id: undefined }; // JSON leaves undefined out
+  for (const k in rest) {
+    const v = rest[k];
+    if (k === "teams") rest[k] = [...(v as Live["teams"])].sort((a, b) => (a.teamId < b.teamId ? -1 : a.teamId > b.teamId ? 1 : 0));
+    else if (v instanceof Set || v instanceof Map) rest[k] = [...v].sort(); // API key scopes
+  }
+  return JSON.stringify(rest);
 }
 
 /** A principal and its scope whose identity reads are noted. */
@@ -58,35 +62,58 @@ const documentId = (d: DocumentNode): number => {
   return id;
 };
 
+/** An event's result for one subscriber; `json` is its serialization when shared and free of errors. */
+interface Rendered {
+  result: ExecutionResult;
+  json?: string;
+}
+
 interface CohortRender {
   /** The context of the subscriber that executed it. */
   owner: unknown;
-  result: Promise<ExecutionResult>;
+  result: Promise<Rendered>;
   /** The result, or null when it depended on the representative's identity (or failed). */
-  shareable: Promise<ExecutionResult | null>;
+  shareable: Promise<Rendered | null>;
 }
 
-function renderEvent(memo: EventMemo, args: ExecutionArgs, payload: unknown): Promise<ExecutionResult> {
-  const own = async () => { liveRenderStats.executed++; return execute({ ...args, rootValue: payload }); };
-  if (!isLiveEvent(payload)) return own();
-  let variables: string;
+/** What makes two subscriptions' operations the same: document, operation, variables (null: not comparable). */
+function operationKey(args: ExecutionArgs): string | null {
   try {
-    variables = JSON.stringify(args.variableValues ?? null);
+    return `${documentId(args.document)}:${args.operationName ?? ""}:${JSON.stringify(args.variableValues ?? null)}`;
   } catch {
-    return own();
+    return null;
   }
-  const key = `render:${documentId(args.document)}:${args.operationName ?? ""}:${variables}:${cohortKey(payload.principal)}`;
-  const cohort = memo.value<CohortRender>(payload.event.id, key, () => {
+}
+
+/** Serialized once for every member of the cohort; results with errors go through the hooks that format them. */
+function serialized(result: ExecutionResult): Rendered {
+  if (result.errors) return { result };
+  try {
+    return { result, json: JSON.stringify(result) };
+  } catch {
+    return { result };
+  }
+}
+
+function renderEvent(memo: EventMemo, args: ExecutionArgs, operation: string | null, payload: unknown): Promise<Rendered> {
+  const own = async (): Promise<Rendered> => { liveRenderStats.executed++; return { result: await execute({ ...args, rootValue: payload }) }; };
+  if (operation === null || !isLiveEvent(payload)) return own();
+  const cohorts = memo.value(payload.event.id, `render:${operation}`, () => new Map<string, CohortRender>());
+  const key = cohortKey(payload.principal);
+  let cohort = cohorts.get(key);
+  if (!cohort) {
     const tracked = trackIdentity(payload.principal);
     liveRenderStats.executed++;
-    const result = Promise.resolve(execute({ ...args, rootValue: { ...payload, principal: tracked.principal, scope: tracked.scope } }));
-    const shareable = result.then((r) => {
-      if (!tracked.identityRead()) return r;
+    const executed = Promise.resolve(execute({ ...args, rootValue: { ...payload, principal: tracked.principal, scope: tracked.scope } }));
+    const shareable = executed.then((r) => {
+      if (!tracked.identityRead()) return serialized(r);
       liveRenderStats.identityDependent++;
       return null;
     }, () => null);
-    return { owner: args.contextValue, result, shareable };
-  });
+    // The representative's own result is right for it whatever it read.
+    const result = executed.then((r) => shareable.then((shared) => shared ?? { result: r }));
+    cohorts.set(key, (cohort = { owner: args.contextValue, result, shareable }));
+  }
   if (cohort.owner === args.contextValue) return cohort.result;
   return cohort.shareable.then((r) => {
     if (!r) return own();
@@ -95,23 +122,83 @@ function renderEvent(memo: EventMemo, args: ExecutionArgs, payload: unknown): Pr
   });
 }
 
-/** Maps a source stream like graphql-js does: `return()` reaches the source at once, even while it waits. */
-function mapStream<T, U>(iterable: AsyncIterable<T>, fn: (value: T) => Promise<U>): AsyncIterableIterator<U> {
-  const iterator = iterable[Symbol.asyncIterator]();
-  const mapResult = async (result: IteratorResult<T>): Promise<IteratorResult<U>> => {
-    if (result.done) return { done: true, value: undefined };
-    try {
-      return { done: false, value: await fn(result.value) };
-    } catch (error) {
-      try { await iterator.return?.(); } catch { /* the error below is the one to report */ }
-      throw error;
-    }
+/**
+ * Sends one `next` message of a subscription exactly as graphql-ws would (its `onNext` hooks
+ * run, the message is the same) but with the payload already serialized. Given by the
+ * WebSocket server per operation (`sendsSerialized`).
+ */
+export type SerializedSend = (args: ExecutionArgs, result: ExecutionResult, json: string) => Promise<void>;
+
+const serializedSenders = new WeakMap<object, SerializedSend>();
+
+/** Lets the events of the operation with this context value be sent pre-serialized. */
+export function sendsSerialized(contextValue: object, send: SerializedSend): void {
+  serializedSenders.set(contextValue, send);
+}
+
+/** The socket a graphql-ws connection writes to, as graphql-ws/use/ws does. */
+interface Socket {
+  readonly readyState: number;
+  readonly OPEN: number;
+  readonly bufferedAmount: number;
+  send(data: string, cb?: (err?: Error) => void): void;
+}
+
+/** Below this many bytes queued on a socket a message is written without waiting for it to be flushed. */
+const SOCKET_SLACK_BYTES = 64 * 1024;
+
+/**
+ * A `SerializedSend` over a `ws` socket for operation `id`: runs the server's `onNext` hooks
+ * (logs, metrics, error masking) as graphql-ws does, then writes the `next` message.
+ */
+export function wsSerializedSend(socket: Socket, id: string, onNext: (args: ExecutionArgs, result: ExecutionResult) => unknown): SerializedSend {
+  const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  return async (args, result, json) => {
+    const replaced = await onNext(args, result);
+    const body = replaced ? JSON.stringify(replaced) : json;
+    if (socket.readyState !== socket.OPEN) return;
+    // graphql-ws waits for every message to be flushed; a socket with room needs no wait (and no
+    // promise per message), one that is behind is waited for, so a slow client still holds its stream back.
+    if (socket.bufferedAmount < SOCKET_SLACK_BYTES) return socket.send(`${head}${body}}`);
+    await new Promise<void>((resolve, reject) => socket.send(`${head}${body}}`, (err) => (err ? reject(err) : resolve())));
+  };
+}
+
+/**
+ * The subscription's results: each event rendered (shared within its cohort); results that
+ * have a shared serialization are sent with it right here, the others are yielded to graphql-ws.
+ * `return()` reaches the source at once, even while it waits (as graphql-js's mapping does).
+ */
+function resultStream(source: AsyncIterator<unknown>, render: (payload: unknown) => Promise<Rendered>, args: ExecutionArgs,
+  send: SerializedSend | undefined): AsyncIterableIterator<ExecutionResult> {
+  const fail = async (error: unknown): Promise<never> => {
+    try { await source.return?.(); } catch { /* the error below is the one to report */ }
+    throw error;
   };
   return {
-    next: async () => mapResult(await iterator.next()),
-    return: async () => (iterator.return ? mapResult(await iterator.return()) : { done: true, value: undefined }),
+    next: async () => {
+      for (;;) {
+        const item = await source.next();
+        if (item.done) return { done: true, value: undefined };
+        let rendered: Rendered;
+        try {
+          rendered = await render(item.value);
+          if (send && rendered.json !== undefined) {
+            await send(args, rendered.result, rendered.json);
+            continue;
+          }
+        } catch (error) {
+          return fail(error);
+        }
+        return { done: false, value: rendered.result };
+      }
+    },
+    return: async () => {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
     throw: async (error?: unknown) => {
-      if (iterator.throw) return mapResult(await iterator.throw(error));
+      await source.return?.();
       throw error;
     },
     [Symbol.asyncIterator]() { return this; },
@@ -126,6 +213,8 @@ export function liveSubscribe(memo: EventMemo) {
   return async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
     const stream = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
-    return mapStream(stream as AsyncIterable<unknown>, (payload) => renderEvent(memo, args, payload));
+    const operation = operationKey(args);
+    const send = serializedSenders.get(args.contextValue as object);
+    return resultStream((stream as AsyncIterable<unknown>)[Symbol.asyncIterator](), (payload) => renderEvent(memo, args, operation, payload), args, send);
   };
 }

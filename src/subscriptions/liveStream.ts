@@ -1,11 +1,12 @@
-import { Repeater } from "@graphql-yoga/subscription";
 import type { GraphQLError } from "graphql";
 import type { ApiKeyPrincipal, UserPrincipal } from "../auth/principal";
 import { Context, refreshContext } from "../context";
 import { appError, asServiceUnavailable, ErrorCode } from "../errors";
 import { createLoaders, loaderShareKey, Loaders } from "../loaders";
 import type { ConversationScope } from "../permissions/scopes";
-import { QueueEvent, teamTopic } from "./events";
+import { EventBus, QueueEvent, teamTopic } from "./events";
+import { HubListener, LiveHub, LiveQueue } from "./liveHub";
+import { principalKey, PrincipalReloader } from "./principalReloader";
 
 type Live = UserPrincipal | ApiKeyPrincipal;
 
@@ -26,6 +27,59 @@ export interface StreamRules {
   accept(e: QueueEvent, p: Live): boolean;
 }
 
+/** A live stream as the hub sees it: its subscriber's context, principal, rules and queue. */
+interface Stream extends HubListener {
+  ctx: Context;
+  /** As at subscribe time: what to reload (kind and id never change). */
+  principal: Live;
+  /** `principalKey(principal)`. */
+  key: string;
+  rules: StreamRules;
+  queue: LiveQueue<LiveEvent>;
+}
+
+const hubs = new WeakMap<EventBus, LiveHub<Stream>>();
+
+/** The gateway's hub (one per event bus): one bus subscription per topic, however many streams. */
+function hubFor(bus: EventBus): LiveHub<Stream> {
+  let hub = hubs.get(bus);
+  if (!hub) hubs.set(bus, (hub = new LiveHub<Stream>(bus, deliver)));
+  return hub;
+}
+
+/**
+ * Hands one event to the streams listening on its topic: their principals are reloaded (in one
+ * batch, see PrincipalReloader) and checked again, a refused or vanished subscriber's stream
+ * ends with the error, and the others get the event if they want it.
+ */
+async function deliver(event: QueueEvent, streams: Stream[]): Promise<void> {
+  // Every stream of a gateway shares its reloader; a bus shared by gateways (tests) may mix them.
+  const byReloader = new Map<PrincipalReloader, Stream[]>();
+  for (const s of streams) {
+    if (s.queue.done) continue;
+    const group = byReloader.get(s.ctx.reloader);
+    if (group) group.push(s);
+    else byReloader.set(s.ctx.reloader, [s]);
+  }
+  await Promise.all([...byReloader].map(async ([reloader, group]) => {
+    let reloaded: Map<string, Live | null>;
+    try {
+      reloaded = await reloader.loadAll(group.map((s) => s.principal));
+    } catch (err) {
+      // e.g. the principals could not be reloaded: the database is away
+      for (const s of group) s.queue.end(asServiceUnavailable(err));
+      return;
+    }
+    for (const s of group) {
+      const fresh = reloaded.get(s.key);
+      if (!fresh) { s.queue.end(appError(ErrorCode.UNAUTHENTICATED, "The subscriber is no longer active")); continue; }
+      const denied = s.rules.refuse(fresh);
+      if (denied) { s.queue.end(denied); continue; }
+      if (s.rules.accept(event, fresh)) s.queue.push({ event, principal: fresh });
+    }
+  }));
+}
+
 /**
  * A live stream authorized at subscribe time and again before every event: the subscriber's
  * principal is reloaded (shared within one event's fan-out) and a deactivated, revoked or
@@ -35,29 +89,14 @@ export interface StreamRules {
 export function liveStream(ctx: Context, rules: StreamRules): AsyncIterable<LiveEvent> {
   const refused = rules.refuse(ctx.principal);
   if (refused) throw refused;
-  const topics = rules.topics(ctx.principal).map(teamTopic);
-  const sources = topics.map((t) => ctx.events.subscribe(t));
-  const source = sources.length === 1 ? sources[0] : Repeater.merge(sources);
-  const organizationId = ctx.principal.organizationId;
-  let principal: Live = ctx.principal;
-
-  return new Repeater<LiveEvent>(async (push, stop) => {
-    void stop.then(() => source.return?.());
-    try {
-      for await (const event of source) {
-        if (event.organizationId !== organizationId) continue;
-        const fresh = await ctx.reloader.load(event.id, principal);
-        if (!fresh) return stop(appError(ErrorCode.UNAUTHENTICATED, "The subscriber is no longer active"));
-        const denied = rules.refuse(fresh);
-        if (denied) return stop(denied);
-        principal = fresh;
-        if (rules.accept(event, fresh)) await push({ event, principal: fresh });
-      }
-      stop();
-    } catch (err) {
-      stop(asServiceUnavailable(err)); // e.g. the principal could not be reloaded: the database is away
-    }
-  });
+  const topics = [...new Set(rules.topics(ctx.principal).map(teamTopic))];
+  const hub = hubFor(ctx.events);
+  const stream: Stream = {
+    organizationId: ctx.principal.organizationId, ctx, principal: ctx.principal, key: principalKey(ctx.principal), rules,
+    queue: new LiveQueue<LiveEvent>(() => { for (const t of topics) hub.detach(t, stream); }),
+  };
+  for (const t of topics) hub.attach(t, stream);
+  return stream.queue;
 }
 
 /**

@@ -4,66 +4,56 @@ import type { Database } from "../db";
 
 type Live = UserPrincipal | ApiKeyPrincipal;
 
-/** How long the principals loaded for one event stay shared between its subscribers. */
-const FAN_OUT_MS = 2000;
+/** How a principal is named among reloaded ones. */
+export const principalKey = (p: Live): string => `${p.kind}:${p.id}`;
 
 interface Pending {
-  principal: Live;
-  promise: Promise<Live | null>;
-  resolve(p: Live | null): void;
+  principals: readonly Live[];
+  resolve(loaded: Map<string, Live | null>): void;
   reject(err: unknown): void;
 }
 
 /**
- * Reloads subscribers' principals before each event. Within one event's fan-out the same
- * principal is loaded once, however many of its streams receive the event; and the reloads
- * asked for in the same turn of the event loop (every subscriber of an event asks in the turn
- * the event is published) go to the database together: users in two queries per 500.
+ * Reloads subscribers' principals before each event, as they are now (role, teams, active,
+ * scopes, revocation). The streams of one event ask together, and every reload asked for in the
+ * same turn of the event loop goes to the database together: users in one query per 500, each
+ * principal once however many of its streams receive the event.
  */
 export class PrincipalReloader {
-  private readonly byEvent = new Map<string, Map<string, Promise<Live | null>>>();
-  private pending = new Map<string, Pending>();
+  private pending: Pending[] = [];
 
   constructor(private readonly db: Database) {}
 
-  load(eventId: string, p: Live): Promise<Live | null> {
-    let loaded = this.byEvent.get(eventId);
-    if (!loaded) {
-      loaded = new Map();
-      this.byEvent.set(eventId, loaded);
-      setTimeout(() => this.byEvent.delete(eventId), FAN_OUT_MS).unref();
-    }
-    const key = `${p.kind}:${p.id}`;
-    let found = loaded.get(key);
-    if (!found) {
-      found = this.batched(key, p);
-      loaded.set(key, found);
-    }
-    return found;
+  /** The principals as they are now, by `principalKey`; null for those gone (deactivated, revoked, deleted). */
+  loadAll(principals: readonly Live[]): Promise<Map<string, Live | null>> {
+    return new Promise((resolve, reject) => {
+      if (this.pending.length === 0) setImmediate(() => void this.flush());
+      this.pending.push({ principals, resolve, reject });
+    });
   }
 
-  private batched(key: string, principal: Live): Promise<Live | null> {
-    const queued = this.pending.get(key);
-    if (queued) return queued.promise;
-    if (this.pending.size === 0) setImmediate(() => void this.flush());
-    let resolve!: Pending["resolve"], reject!: Pending["reject"];
-    const promise = new Promise<Live | null>((res, rej) => { resolve = res; reject = rej; });
-    this.pending.set(key, { principal, promise, resolve, reject });
-    return promise;
+  /** One principal as it is now, or null. */
+  async load(p: Live): Promise<Live | null> {
+    return (await this.loadAll([p])).get(principalKey(p)) ?? null;
   }
 
   private async flush(): Promise<void> {
-    const batch = [...this.pending.values()];
-    this.pending = new Map();
-    const users = batch.filter((b) => b.principal.kind === "USER");
-    // API keys are few and rarely live; they reload one by one.
-    for (const b of batch) if (b.principal.kind === "API_KEY") reloadPrincipal(this.db.manager, b.principal).then(b.resolve, b.reject);
-    if (users.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
     try {
-      const loaded = await loadUserPrincipals(this.db.manager, users.map((b) => b.principal.id));
-      for (const b of users) b.resolve(loaded.get(b.principal.id) ?? null);
+      const unique = new Map<string, Live>();
+      for (const b of batch) for (const p of b.principals) unique.set(principalKey(p), p);
+      const userIds: string[] = [];
+      for (const p of unique.values()) if (p.kind === "USER") userIds.push(p.id);
+      const users = userIds.length > 0 ? await loadUserPrincipals(this.db.manager, userIds) : new Map<string, UserPrincipal>();
+      const loaded = new Map<string, Live | null>();
+      for (const [key, p] of unique) {
+        // API keys are few and rarely live; they reload one by one.
+        loaded.set(key, p.kind === "USER" ? users.get(p.id) ?? null : await reloadPrincipal(this.db.manager, p));
+      }
+      for (const b of batch) b.resolve(loaded);
     } catch (err) {
-      for (const b of users) b.reject(err);
+      for (const b of batch) b.reject(err);
     }
   }
 }

@@ -9,17 +9,20 @@ import type { Config } from "../config";
 import { buildContext, Services } from "../context";
 import type { Logger } from "../logger";
 import { extraValidationRules } from "../validationRules";
-import { ErrorCode } from "../errors";
+import { ErrorCode, isDatabaseUnavailable } from "../errors";
 import { costError, parseOptions } from "../security/operationLimits";
 import { defaultSecurityConfig } from "../security/securityConfig";
 import { originAllowed } from "../security/origins";
 import type { ServerOptions } from "graphql-ws";
 import type { Extra } from "graphql-ws/use/ws";
 import type { Observability } from "../observability";
-import { liveSubscribe } from "./liveExecution";
+import { liveSubscribe, sendsSerialized, wsSerializedSend } from "./liveExecution";
 
 /** The largest WebSocket message accepted; bigger ones close the socket (1009). */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** Close code (RFC 6455 "Try Again Later") for a connection refused because the database is away. */
+export const DATABASE_UNAVAILABLE_CLOSE_CODE = 1013;
 
 /** Close code for a connection whose JWT expired while it was open. */
 export const TOKEN_EXPIRED_CLOSE_CODE = 4401;
@@ -69,12 +72,20 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
   // Request logs and metrics for every operation on the socket (src/observability).
   type WsOptions = ServerOptions<Record<string, unknown>, Extra & Partial<{ request: IncomingMessage }>>;
   const observed = (o: WsOptions): WsOptions => observability ? observability.observeWebSocket(o, (extra) => stateOf(extra).principal) : o;
-  const cleanup = useServer<Record<string, unknown>, { request: IncomingMessage }>(observed({
+  // The hooks graphql-ws runs on each result, for events sent pre-serialized (liveExecution.ts).
+  let emitHooks: Pick<WsOptions, "onNext"> = {};
+  const cleanup = useServer<Record<string, unknown>, { request: IncomingMessage }>(emitHooks = observed({
     schema,
     // Each event is executed once per cohort of subscribers that would get the same result.
     subscribe: liveSubscribe(services.memo),
     onConnect: async (ctx) => {
-      const auth = await authenticate(services.db.manager, config.jwtSecret, ctx.connectionParams?.authorization);
+      const auth = await authenticate(services.db.manager, config.jwtSecret, ctx.connectionParams?.authorization)
+        .catch((err: unknown) => { if (isDatabaseUnavailable(err)) return null; throw err; });
+      if (auth === null) {
+        // The database is away: 1013 "try again later" (clients retry), not 4500 (fatal) with the driver's message.
+        ctx.extra.socket.close(DATABASE_UNAVAILABLE_CLOSE_CODE, "Service temporarily unavailable");
+        return false;
+      }
       if (!auth.ok) {
         try {
           await services.rateLimiter.consumeIp(ctx.extra.request.socket.remoteAddress ?? "unknown");
@@ -94,7 +105,7 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
       return true;
     },
     onClose: (ctx) => { clearTimeout(stateOf(ctx.extra).expiryTimer); },
-    onSubscribe: async (ctx, _id, payload) => {
+    onSubscribe: async (ctx, id, payload) => {
       const principal = stateOf(ctx.extra).principal;
       if (!principal) return [new GraphQLError("Authentication required", { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
       try {
@@ -116,12 +127,11 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
       const tooCostly = costError(schema, document, payload.variables ?? undefined, payload.operationName, security.limits, !production);
       if (tooCostly) return [tooCostly];
       const request = ctx.extra.request;
-      return {
-        schema, document, operationName: payload.operationName, variableValues: payload.variables,
-        contextValue: buildContext(services, principal, {
-          requestId: randomUUID(), ip: request.socket.remoteAddress ?? null, userAgent: request.headers["user-agent"] ?? null,
-        }),
-      };
+      const contextValue = buildContext(services, principal, {
+        requestId: randomUUID(), ip: request.socket.remoteAddress ?? null, userAgent: request.headers["user-agent"] ?? null,
+      });
+      sendsSerialized(contextValue, wsSerializedSend(ctx.extra.socket, id, (args, result) => emitHooks.onNext?.(ctx, id, payload, args, result)));
+      return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
     },
     onError: (_ctx, _id, _payload, errors) => {
       for (const e of errors) if (!e.extensions?.code) logger.error({ err: e.originalError ?? e }, "subscription error");
