@@ -44,7 +44,7 @@ export const HELP = `npm run bench -- [options]
                         1000000 for the issue's 10k-vs-1M figure)
   --duration S          measured seconds per variant of each throughput pair (default 8)
   --warmup S            unmeasured seconds before each pair (default 2)
-  --rounds R            alternate the two variants of a pair R times (default 2)
+  --rounds R            alternate the two variants of a pair R times (default 4)
   --connections C       concurrent connections (default 10)
   --max-requests N      cap on requests of one load run (default 200000)
   --latency-samples N   sequential requests per latency measurement (default 300)
@@ -97,7 +97,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     scaleLarge: Math.floor(count("scale-large", values["scale-large"], conversations)),
     duration: count("duration", values.duration, 8, 0.5),
     warmup: count("warmup", values.warmup, 2, 0),
-    rounds: Math.floor(count("rounds", values.rounds, 2)),
+    rounds: Math.floor(count("rounds", values.rounds, 4)),
     connections: Math.floor(count("connections", values.connections, 10)),
     maxRequests: Math.floor(count("max-requests", values["max-requests"], 200_000)),
     latencySamples: Math.floor(count("latency-samples", values["latency-samples"], 300)),

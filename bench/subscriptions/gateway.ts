@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { constants, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { writeHeapSnapshot } from "node:v8";
 import { openDatabase } from "../../src/bootstrap";
 import { loadConfig } from "../../src/config";
@@ -10,11 +10,13 @@ import { createGateway } from "../../src/server";
 import { liveRenderStats } from "../../src/subscriptions/liveExecution";
 import type { Logger as OrmLogger } from "typeorm";
 
-/** With BENCH_COUNT_QUERIES=1: SQL statements by their first 100 characters, for diagnosis. */
+/** With BENCH_COUNT_QUERIES=1: SQL statements by their first 100 characters (count and total ms), for diagnosis. */
 const queries = new Map<string, number>();
+const queryMs = new Map<string, number>();
 const countingLogger: OrmLogger = {
   logQuery: (q: string) => { const k = q.slice(0, 100); queries.set(k, (queries.get(k) ?? 0) + 1); },
-  logQueryError: () => undefined, logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined,
+  logQuerySlow: (ms: number, q: string) => { const k = q.slice(0, 100); queryMs.set(k, (queryMs.get(k) ?? 0) + ms); },
+  logQueryError: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined,
 };
 
 /**
@@ -26,6 +28,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config.database, process.env.BENCH_COUNT_QUERIES === "1" ? countingLogger : undefined);
+  // Every statement counts as "slow", so that TypeORM reports its execution time.
+  if (process.env.BENCH_COUNT_QUERIES === "1") Object.assign(db.dataSource.options, { maxQueryExecutionTime: 1e-9 });
   // Diagnosis only: how much of the latency is the SQLite commit's fsync on the event loop.
   if (db.isSqlite && process.env.BENCH_SQLITE_SYNCHRONOUS) await db.dataSource.query(`PRAGMA synchronous = ${process.env.BENCH_SQLITE_SYNCHRONOUS === "NORMAL" ? "NORMAL" : "FULL"}`);
   const gateway = await createGateway({ config, db, logger });
@@ -39,6 +43,17 @@ async function main(): Promise<void> {
   let profiler: Session | null = null;
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
+  // GC pauses on the main thread, by kind (minor: scavenges, major: mark-compact).
+  const gc: Record<string, { count: number; ms: number; maxMs: number }> = {};
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = ({ [constants.NODE_PERFORMANCE_GC_MINOR]: "minor", [constants.NODE_PERFORMANCE_GC_MAJOR]: "major", [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "incremental", [constants.NODE_PERFORMANCE_GC_WEAKCB]: "weakcb" } as Record<number, string>)[(e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? "other";
+      const g = (gc[kind] ??= { count: 0, ms: 0, maxMs: 0 });
+      g.count++;
+      g.ms = Math.round(g.ms + e.duration);
+      g.maxMs = Math.max(g.maxMs, Math.round(e.duration));
+    }
+  }).observe({ entryTypes: ["gc"] });
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -77,7 +92,7 @@ async function main(): Promise<void> {
     if (msg?.type === "memory") {
       const m = process.memoryUsage();
       const ms = (ns: number) => Math.round(ns / 1e5) / 10;
-      process.send?.({ type: "memory", loopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) }, renders: liveRenderStats, queries: Object.fromEntries(queries), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
+      process.send?.({ type: "memory", gc, loopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) }, renders: liveRenderStats, queries: Object.fromEntries([...queries].map(([q, n]) => [q, `${n}× ${Math.round(queryMs.get(q) ?? 0)} ms`])), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
     }
   });
   // The parent went away (crashed or was killed): do not outlive it.

@@ -410,12 +410,12 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
     peakRss = Math.max(peakRss, endMem.rss);
     const heap = await (async () => {
       try {
-        const p = waitForMessage<{ type: "memory"; heapUsed: number; queries: Record<string, number>; renders: Record<string, number> }>(gateway, "memory", 5000);
+        const p = waitForMessage<{ type: "memory"; heapUsed: number; queries: Record<string, string>; renders: Record<string, number> }>(gateway, "memory", 5000);
         gateway.send({ type: "memory" });
         const m = await p;
         say(`event renders since start: ${JSON.stringify(m.renders)}`);
-        say(`gateway event-loop delay since start: ${JSON.stringify((m as unknown as { loopDelayMs: unknown }).loopDelayMs)}`);
-        if (Object.keys(m.queries).length) say(`SQL statements run by the gateway:\n${Object.entries(m.queries).sort((a, b) => b[1] - a[1]).slice(0, 15).map(([q, n]) => `  ${String(n).padStart(7)}  ${q}`).join("\n")}`);
+        say(`gateway event-loop delay since start: ${JSON.stringify((m as unknown as { loopDelayMs: unknown }).loopDelayMs)}; GC pauses: ${JSON.stringify((m as unknown as { gc: unknown }).gc)}`);
+        if (Object.keys(m.queries).length) say(`SQL statements run by the gateway:\n${Object.entries(m.queries).sort((a, b) => parseInt(b[1].split("× ")[1]) - parseInt(a[1].split("× ")[1])).slice(0, 15).map(([q, n]) => `  ${n.padStart(16)}  ${q}`).join("\n")}`);
         return m.heapUsed;
       } catch { return null; }
     })();

@@ -44,20 +44,19 @@ export async function ensureAuditHead(manager: EntityManager, organizationId: st
 const clip = (s: string | null, n: number): string | null => (s === null ? null : s.slice(0, n));
 
 /**
- * The head this process last moved, per database and organization: a guess that saves reading
- * the head before every entry. It is only ever a guess: the head is moved by compare-and-set on
- * (seq, hash), so a guess made stale by another process, or by a transaction that rolled back,
- * moves nothing, and the head is then read (and locked) as before.
+ * Appends one entry to its organization's chain inside the caller's transaction. The head row of
+ * the organization is locked (FOR UPDATE on MySQL; SQLite runs one transaction at a time), so
+ * concurrent writers of one organization take turns while other organizations never wait.
  */
-const headGuesses = new WeakMap<object, Map<string, { seq: number; hash: string }>>();
+export async function appendAuditEntry(manager: EntityManager, input: AuditInput): Promise<AuditEntry> {
+  let head = await lockHead(manager, input.organizationId);
+  if (!head) {
+    // First entry of the organization: create its head, then lock it like any other writer.
+    await ensureAuditHead(manager, input.organizationId);
+    head = await lockHead(manager, input.organizationId);
+    if (!head) throw new Error("audit head could not be created");
+  }
 
-function guessesFor(manager: EntityManager): Map<string, { seq: number; hash: string }> {
-  let guesses = headGuesses.get(manager.connection);
-  if (!guesses) headGuesses.set(manager.connection, (guesses = new Map()));
-  return guesses;
-}
-
-function buildEntry(manager: EntityManager, input: AuditInput, head: { seq: number; hash: string }): AuditEntry {
   const entry = manager.create(AuditEntry, {
     id: newId(),
     organizationId: input.organizationId,
@@ -80,45 +79,7 @@ function buildEntry(manager: EntityManager, input: AuditInput, head: { seq: numb
     hash: "",
   });
   entry.hash = entryHash(entry);
+  await manager.insert(AuditEntry, entry);
+  await manager.update(AuditHead, { organizationId: input.organizationId }, { seq: entry.seq, hash: entry.hash });
   return entry;
-}
-
-/**
- * Appends one entry to its organization's chain inside the caller's transaction. The head row
- * moves by compare-and-set from the head this entry links to (an UPDATE locks the row on MySQL;
- * SQLite runs one transaction at a time), so concurrent writers of one organization take turns
- * while other organizations never wait. The head is read (FOR UPDATE on MySQL) only when this
- * process has no current guess of it: the first entry, or after another writer moved it.
- */
-export async function appendAuditEntry(manager: EntityManager, input: AuditInput): Promise<AuditEntry> {
-  const guesses = guessesFor(manager);
-  let head: { seq: number; hash: string } | null = guesses.get(input.organizationId) ?? null;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (!head) head = await readHead(manager, input.organizationId);
-    const entry = buildEntry(manager, input, head);
-    const moved = await manager.createQueryBuilder().update(AuditHead)
-      .set({ seq: entry.seq, hash: entry.hash })
-      .where("organizationId = :org AND seq = :seq AND hash = :hash", { org: input.organizationId, seq: head.seq, hash: head.hash })
-      .execute();
-    if (moved.affected === 1) {
-      await manager.insert(AuditEntry, entry);
-      guesses.set(input.organizationId, { seq: entry.seq, hash: entry.hash });
-      return entry;
-    }
-    guesses.delete(input.organizationId);
-    head = null; // stale guess (or a head moved since it was read): read it, locked, and link to that
-  }
-  throw new Error("audit head kept moving while locked");
-}
-
-/** The organization's head, locked for the rest of the transaction on MySQL; created when missing. */
-async function readHead(manager: EntityManager, organizationId: string): Promise<{ seq: number; hash: string }> {
-  let head = await lockHead(manager, organizationId);
-  if (!head) {
-    // First entry of the organization: create its head, then lock it like any other writer.
-    await ensureAuditHead(manager, organizationId);
-    head = await lockHead(manager, organizationId);
-    if (!head) throw new Error("audit head could not be created");
-  }
-  return { seq: head.seq, hash: head.hash };
 }

@@ -28,6 +28,34 @@ const byId = <T extends { id: string }>(keys: readonly string[], rows: T[]): (T 
   return keys.map((k) => map.get(k) ?? null);
 };
 
+/**
+ * A DataLoader that also answers synchronously for the keys it already holds, so a field rule
+ * over a page of rows decides without a promise per row once the page's batch is in.
+ */
+export interface RememberingLoader<V> extends DataLoader<string, V> {
+  /** The value if it was loaded or remembered already; undefined otherwise. */
+  peek(key: string): V | undefined;
+  /** Primes the value (as `prime` does) and makes `peek` return it. */
+  remember(key: string, value: V): void;
+}
+
+function remembering<V>(batch: (ids: readonly string[]) => Promise<V[]>): RememberingLoader<V> {
+  const known = new Map<string, V>();
+  const loader = new DataLoader<string, V>(async (ids) => {
+    const values = await batch(ids);
+    ids.forEach((id, i) => known.set(id, values[i]));
+    return values;
+  });
+  return Object.assign(loader, {
+    peek: (key: string) => known.get(key),
+    remember: (key: string, value: V) => {
+      if (known.has(key)) return;
+      known.set(key, value);
+      loader.prime(key, value);
+    },
+  });
+}
+
 /** A "last n children" key: the conversation and how many of its newest rows. */
 export interface LastKey { conversationId: string; last: number }
 
@@ -64,18 +92,56 @@ export function createLoaders(manager: EntityManager, principal: Principal) {
 
   const noteFilter = readsManagerNotes(principal) ? "" : " AND visibility = :teamVisibility";
 
+  /** Team ids of each user (the email and activity rules read them). */
+  const userTeamIds = remembering<string[]>(async (ids) => {
+    const rows = await manager.find(TeamMember, { where: { userId: In([...ids]), organizationId: org } });
+    return groupBy(ids, rows, (r) => r.userId).map((g) => g.map((m) => m.teamId));
+  });
+  /** Users currently assigned to one of each contact's unresolved conversations (for the PII rule). */
+  const contactAssignees = remembering<Set<string>>(async (ids) => {
+    // Raw pairs, not entities: hydration was most of its cost.
+    const rows = await manager.createQueryBuilder(Conversation, "c")
+      .select("c.contactId", "contactId").addSelect("c.assigneeId", "assigneeId")
+      .where("c.contactId IN (:...ids) AND c.organizationId = :org AND c.status <> :resolved AND c.assigneeId IS NOT NULL",
+        { ids: [...ids], org, resolved: ConversationStatus.RESOLVED })
+      .getRawMany<{ contactId: string; assigneeId: string }>();
+    return groupBy(ids, rows, (r) => r.contactId).map((g) => new Set(g.map((c) => c.assigneeId)));
+  });
+
   return {
-    user: new DataLoader<string, User | null>(async (ids) =>
-      byId(ids, await manager.find(User, { where: { id: In([...ids]), organizationId: org } }))),
+    /**
+     * Users, each with their team ids in the same statement (primed into `userTeamIds`): a page
+     * shows assignees, and the email rule needs their teams, so one query serves both.
+     */
+    user: new DataLoader<string, User | null>(async (ids) => {
+      const { entities, raw } = await manager.createQueryBuilder(User, "u")
+        .leftJoin(TeamMember, "m", "m.userId = u.id AND m.organizationId = u.organizationId")
+        .addSelect("m.teamId", "m_teamId")
+        .where("u.id IN (:...ids) AND u.organizationId = :org", { ids: [...ids], org })
+        .getRawAndEntities<{ u_id: string; m_teamId: string | null }>();
+      const teams = groupBy(ids, raw, (r) => r.u_id);
+      ids.forEach((id, i) => { if (entities.some((u) => u.id === id)) userTeamIds.remember(id, teams[i].flatMap((r) => (r.m_teamId ? [r.m_teamId] : []))); });
+      return byId(ids, entities);
+    }),
     team: new DataLoader<string, Team | null>(async (ids) =>
       byId(ids, await manager.find(Team, { where: { id: In([...ids]), organizationId: org } }))),
-    contact: new DataLoader<string, Contact | null>(async (ids) =>
-      byId(ids, await manager.find(Contact, { where: { id: In([...ids]), organizationId: org } }))),
-    /** Team ids of each user. */
-    userTeamIds: new DataLoader<string, string[]>(async (ids) => {
-      const rows = await manager.find(TeamMember, { where: { userId: In([...ids]), organizationId: org } });
-      return groupBy(ids, rows, (r) => r.userId).map((g) => g.map((m) => m.teamId));
+    /**
+     * Contacts, each with the assignees of its unresolved conversations in the same statement
+     * (primed into `contactAssignees`): the phone-number rule needs them for every contact a
+     * page shows, so one query serves both.
+     */
+    contact: new DataLoader<string, Contact | null>(async (ids) => {
+      const { entities, raw } = await manager.createQueryBuilder(Contact, "k")
+        .leftJoin(Conversation, "cv", "cv.contactId = k.id AND cv.organizationId = k.organizationId AND cv.status <> :resolved AND cv.assigneeId IS NOT NULL",
+          { resolved: ConversationStatus.RESOLVED })
+        .addSelect("cv.assigneeId", "cv_assigneeId")
+        .where("k.id IN (:...ids) AND k.organizationId = :org", { ids: [...ids], org })
+        .getRawAndEntities<{ k_id: string; cv_assigneeId: string | null }>();
+      const assignees = groupBy(ids, raw, (r) => r.k_id);
+      ids.forEach((id, i) => { if (entities.some((k) => k.id === id)) contactAssignees.remember(id, new Set(assignees[i].flatMap((r) => (r.cv_assigneeId ? [r.cv_assigneeId] : [])))); });
+      return byId(ids, entities);
     }),
+    userTeamIds,
     /** Members of each team. */
     teamMembers: new DataLoader<string, User[]>(async (ids) => {
       const rows = await manager.createQueryBuilder(User, "u")
@@ -103,16 +169,7 @@ export function createLoaders(manager: EntityManager, principal: Principal) {
       const rows = await manager.find(Assignment, { where: { conversationId: In([...ids]), organizationId: org }, order: { createdAt: "ASC", id: "ASC" } });
       return groupBy(ids, rows, (r) => r.conversationId);
     }),
-    /** Users currently assigned to one of each contact's unresolved conversations (for the PII rule). */
-    contactAssignees: new DataLoader<string, Set<string>>(async (ids) => {
-      // Raw pairs, not entities: this runs for every page an agent reads, and hydration was most of its cost.
-      const rows = await manager.createQueryBuilder(Conversation, "c")
-        .select("c.contactId", "contactId").addSelect("c.assigneeId", "assigneeId")
-        .where("c.contactId IN (:...ids) AND c.organizationId = :org AND c.status <> :resolved AND c.assigneeId IS NOT NULL",
-          { ids: [...ids], org, resolved: ConversationStatus.RESOLVED })
-        .getRawMany<{ contactId: string; assigneeId: string }>();
-      return groupBy(ids, rows, (r) => r.contactId).map((g) => new Set(g.map((c) => c.assigneeId)));
-    }),
+    contactAssignees,
     /** Unresolved conversations assigned to each user. */
     openAssignmentCount: new DataLoader<string, number>(async (ids) => {
       const rows = await manager.createQueryBuilder(Conversation, "c")

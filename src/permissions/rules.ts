@@ -61,11 +61,18 @@ const principalRule = (name: string, check: (p: Principal) => boolean): ShieldRu
  * more of it (assignees, teams), never less. So a grant on the least data stands, a refusal on
  * the most favourable data stands, and only what is left waits for the loader.
  */
-function decide<D>(check: (data: D) => boolean, least: D, most: D, load: () => Promise<D>): boolean | Promise<boolean> {
+function decide<D>(check: (data: D) => boolean, least: D, most: () => D, load: () => D | Promise<D>): boolean | Promise<boolean> {
   if (check(least)) return true;
-  if (!check(most)) return false;
-  return load().then(check);
+  // `most` only when needed: it may name the viewer, and a live event's result is shared by
+  // subscribers whose views cannot depend on who they are (src/subscriptions/liveExecution.ts).
+  if (!check(most())) return false;
+  const data = load();
+  return data instanceof Promise ? data.then(check) : check(data);
 }
+
+/** What a loader already holds for `key` (the loader of the parent row fetched it alongside), else a load. */
+const known = <D>(loader: { peek?(key: string): D | undefined; load(key: string): Promise<D> }, key: string): D | Promise<D> =>
+  loader.peek?.(key) ?? loader.load(key);
 
 /** The team ids a principal itself belongs to: the most a target's teams can overlap with. */
 const ownTeams = (p: Principal): string[] => (p.kind === "SYSTEM" ? [] : p.teams.map((t) => t.teamId));
@@ -124,20 +131,20 @@ export const rules = {
   contactPiiReader: {
     who: "ADMIN, MANAGER, the AGENT currently assigned to one of the contact's unresolved conversations, or an API key with `contacts:read_pii`",
     rule: parentRule<Contact>("contactPiiReader", (p, contact, ctx) =>
-      decide((assignees) => policy.canReadContactPii(p, assignees), new Set<string>(), new Set(p.kind === "USER" ? [p.id] : []),
-        () => ctx.loaders.contactAssignees.load(contact.id))),
+      decide((assignees) => policy.canReadContactPii(p, assignees), new Set<string>(), () => new Set(p.kind === "USER" ? [p.id] : []),
+        () => known(ctx.loaders.contactAssignees, contact.id))),
   },
   emailReader: {
     who: "the user themself, a MANAGER sharing a team with them, or ADMIN",
     rule: parentRule<User>("emailReader", (p, user, ctx) =>
-      decide((teamIds: readonly string[]) => policy.canReadUserEmail(p, { id: user.id, teamIds }), [], ownTeams(p),
-        () => ctx.loaders.userTeamIds.load(user.id))),
+      decide((teamIds: readonly string[]) => policy.canReadUserEmail(p, { id: user.id, teamIds }), [], () => ownTeams(p),
+        () => known(ctx.loaders.userTeamIds, user.id))),
   },
   userSupervisor: {
     who: "a MANAGER sharing a team with the user, or ADMIN",
     rule: parentRule<User>("userSupervisor", (p, user, ctx) =>
-      decide((teamIds: readonly string[]) => policy.canReadUserActivity(p, { teamIds }), [], ownTeams(p),
-        () => ctx.loaders.userTeamIds.load(user.id))),
+      decide((teamIds: readonly string[]) => policy.canReadUserActivity(p, { teamIds }), [], () => ownTeams(p),
+        () => known(ctx.loaders.userTeamIds, user.id))),
   },
   queueSupervisor: {
     who: "a MANAGER of the snapshot's team, or ADMIN",

@@ -23,12 +23,23 @@ type Live = UserPrincipal | ApiKeyPrincipal;
 /** How renders went, for tests and diagnosis. */
 export const liveRenderStats = { executed: 0, shared: 0, identityDependent: 0 };
 
+const byTeamId = (a: { teamId: string }, b: { teamId: string }) => (a.teamId < b.teamId ? -1 : a.teamId > b.teamId ? 1 : 0);
+const USER_FIELDS = 5; // kind, id, organizationId, role, teams
+
 /** Everything about a principal that the policy may read, except who it is. */
 export function cohortKey(p: Live): string {
+  // The common case, quickly: a user principal with exactly the fields it has today.
+  if (p.kind === "USER" && Object.keys(p).length === USER_FIELDS) {
+    const teams = p.teams.length === 1 ? p.teams : [...p.teams].sort(byTeamId);
+    let key = `USER|${p.organizationId}|${p.role}`;
+    for (const t of teams) key += `|${t.teamId}:${t.agentVisibility}`;
+    return key;
+  }
+  // Anything else (API keys, a principal that has grown a field): every field but the id.
   const rest: Record<string, unknown> = { ...p, id: undefined }; // JSON leaves undefined out
   for (const k in rest) {
     const v = rest[k];
-    if (k === "teams") rest[k] = [...(v as Live["teams"])].sort((a, b) => (a.teamId < b.teamId ? -1 : a.teamId > b.teamId ? 1 : 0));
+    if (k === "teams") rest[k] = [...(v as Live["teams"])].sort(byTeamId);
     else if (v instanceof Set || v instanceof Map) rest[k] = [...v].sort(); // API key scopes
   }
   return JSON.stringify(rest);
@@ -76,6 +87,12 @@ interface CohortRender {
   shareable: Promise<Rendered | null>;
 }
 
+/** A member's render: the cohort's, or null (execute your own). */
+type MemberRender = Promise<Rendered | null>;
+
+/** The promises members wait on, to tell them from the renders a subscriber executed itself. */
+const memberRenders = new WeakSet<MemberRender>();
+
 /** What makes two subscriptions' operations the same: document, operation, variables (null: not comparable). */
 function operationKey(args: ExecutionArgs): string | null {
   try {
@@ -95,9 +112,13 @@ function serialized(result: ExecutionResult): Rendered {
   }
 }
 
-function renderEvent(memo: EventMemo, args: ExecutionArgs, operation: string | null, payload: unknown): Promise<Rendered> {
-  const own = async (): Promise<Rendered> => { liveRenderStats.executed++; return { result: await execute({ ...args, rootValue: payload }) }; };
-  if (operation === null || !isLiveEvent(payload)) return own();
+async function ownRender(args: ExecutionArgs, payload: unknown): Promise<Rendered> {
+  liveRenderStats.executed++;
+  return { result: await execute({ ...args, rootValue: payload }) };
+}
+
+function renderEvent(memo: EventMemo, args: ExecutionArgs, operation: string | null, payload: unknown): Promise<Rendered> | MemberRender {
+  if (operation === null || !isLiveEvent(payload)) return ownRender(args, payload);
   const cohorts = memo.value(payload.event.id, `render:${operation}`, () => new Map<string, CohortRender>());
   const key = cohortKey(payload.principal);
   let cohort = cohorts.get(key);
@@ -112,14 +133,11 @@ function renderEvent(memo: EventMemo, args: ExecutionArgs, operation: string | n
     }, () => null);
     // The representative's own result is right for it whatever it read.
     const result = executed.then((r) => shareable.then((shared) => shared ?? { result: r }));
+    memberRenders.add(shareable);
     cohorts.set(key, (cohort = { owner: args.contextValue, result, shareable }));
   }
-  if (cohort.owner === args.contextValue) return cohort.result;
-  return cohort.shareable.then((r) => {
-    if (!r) return own();
-    liveRenderStats.shared++;
-    return r;
-  });
+  // Members wait on the cohort's one promise (no promise of their own: hundreds share it).
+  return cohort.owner === args.contextValue ? cohort.result : cohort.shareable;
 }
 
 /**
@@ -169,7 +187,7 @@ export function wsSerializedSend(socket: Socket, id: string, onNext: (args: Exec
  * have a shared serialization are sent with it right here, the others are yielded to graphql-ws.
  * `return()` reaches the source at once, even while it waits (as graphql-js's mapping does).
  */
-function resultStream(source: AsyncIterator<unknown>, render: (payload: unknown) => Promise<Rendered>, args: ExecutionArgs,
+function resultStream(source: AsyncIterator<unknown>, render: (payload: unknown) => Promise<Rendered> | MemberRender, args: ExecutionArgs,
   send: SerializedSend | undefined): AsyncIterableIterator<ExecutionResult> {
   const fail = async (error: unknown): Promise<never> => {
     try { await source.return?.(); } catch { /* the error below is the one to report */ }
@@ -182,7 +200,10 @@ function resultStream(source: AsyncIterator<unknown>, render: (payload: unknown)
         if (item.done) return { done: true, value: undefined };
         let rendered: Rendered;
         try {
-          rendered = await render(item.value);
+          const pending = render(item.value);
+          const done = await pending;
+          if (done && memberRenders.has(pending as MemberRender)) liveRenderStats.shared++;
+          rendered = done ?? (await ownRender(args, item.value));
           if (send && rendered.json !== undefined) {
             await send(args, rendered.result, rendered.json);
             continue;

@@ -1,3 +1,4 @@
+import { appError, ErrorCode } from "../errors";
 import type { EventBus, QueueEvent } from "./events";
 
 /**
@@ -27,7 +28,7 @@ export class LiveQueue<T> implements AsyncIterableIterator<T> {
       this.waiting = null;
       w.resolve({ value, done: false });
     } else if (this.buffer.length >= this.maxBuffered) {
-      this.end(new Error("The subscriber is too far behind the live stream"));
+      this.end(appError(ErrorCode.SERVICE_UNAVAILABLE, "The subscriber fell too far behind the live stream; subscribe again"));
     } else {
       this.buffer.push(value);
     }

@@ -6,7 +6,7 @@ import { createLoaders, loaderShareKey, Loaders } from "../loaders";
 import type { ConversationScope } from "../permissions/scopes";
 import { EventBus, QueueEvent, teamTopic } from "./events";
 import { HubListener, LiveHub, LiveQueue } from "./liveHub";
-import { principalKey, PrincipalReloader } from "./principalReloader";
+import { principalKey, PrincipalReloader, Reload } from "./principalReloader";
 
 type Live = UserPrincipal | ApiKeyPrincipal;
 
@@ -28,7 +28,7 @@ export interface StreamRules {
 }
 
 /** A live stream as the hub sees it: its subscriber's context, principal, rules and queue. */
-interface Stream extends HubListener {
+interface Stream extends HubListener, Reload {
   ctx: Context;
   /** As at subscribe time: what to reload (kind and id never change). */
   principal: Live;
@@ -64,7 +64,7 @@ async function deliver(event: QueueEvent, streams: Stream[]): Promise<void> {
   await Promise.all([...byReloader].map(async ([reloader, group]) => {
     let reloaded: Map<string, Live | null>;
     try {
-      reloaded = await reloader.loadAll(group.map((s) => s.principal));
+      reloaded = await reloader.loadAll(group);
     } catch (err) {
       // e.g. the principals could not be reloaded: the database is away
       for (const s of group) s.queue.end(asServiceUnavailable(err));

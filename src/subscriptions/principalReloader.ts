@@ -7,8 +7,11 @@ type Live = UserPrincipal | ApiKeyPrincipal;
 /** How a principal is named among reloaded ones. */
 export const principalKey = (p: Live): string => `${p.kind}:${p.id}`;
 
+/** A principal to reload, with its `principalKey` (callers that hold it for long compute it once). */
+export interface Reload { key: string; principal: Live }
+
 interface Pending {
-  principals: readonly Live[];
+  reloads: readonly Reload[];
   resolve(loaded: Map<string, Live | null>): void;
   reject(err: unknown): void;
 }
@@ -25,16 +28,17 @@ export class PrincipalReloader {
   constructor(private readonly db: Database) {}
 
   /** The principals as they are now, by `principalKey`; null for those gone (deactivated, revoked, deleted). */
-  loadAll(principals: readonly Live[]): Promise<Map<string, Live | null>> {
+  loadAll(reloads: readonly Reload[]): Promise<Map<string, Live | null>> {
     return new Promise((resolve, reject) => {
       if (this.pending.length === 0) setImmediate(() => void this.flush());
-      this.pending.push({ principals, resolve, reject });
+      this.pending.push({ reloads, resolve, reject });
     });
   }
 
   /** One principal as it is now, or null. */
   async load(p: Live): Promise<Live | null> {
-    return (await this.loadAll([p])).get(principalKey(p)) ?? null;
+    const key = principalKey(p);
+    return (await this.loadAll([{ key, principal: p }])).get(key) ?? null;
   }
 
   private async flush(): Promise<void> {
@@ -42,7 +46,7 @@ export class PrincipalReloader {
     this.pending = [];
     try {
       const unique = new Map<string, Live>();
-      for (const b of batch) for (const p of b.principals) unique.set(principalKey(p), p);
+      for (const b of batch) for (const r of b.reloads) unique.set(r.key, r.principal);
       const userIds: string[] = [];
       for (const p of unique.values()) if (p.kind === "USER") userIds.push(p.id);
       const users = userIds.length > 0 ? await loadUserPrincipals(this.db.manager, userIds) : new Map<string, UserPrincipal>();
