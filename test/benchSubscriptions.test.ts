@@ -42,6 +42,9 @@ describe("the live queue benchmark", () => {
     expect(l.p95).toBeLessThanOrEqual(l.p99);
     expect(l.p99).toBeLessThanOrEqual(l.max);
     expect(report.gateway.rssMb.hwm).toBeGreaterThan(0);
+    // Ten managers per team watch the same operation: one execution per event and team, the rest shared.
+    expect(report.gateway.renders?.shared).toBeGreaterThan(0);
+    expect(report.gateway.eventLoopDelayMs?.max).toBeGreaterThanOrEqual(0);
     expect(typeof report.met.all).toBe("boolean");
 
     // The file holds the same report, and the summary prints from it.

@@ -89,6 +89,12 @@ async function main(): Promise<void> {
       const file = writeHeapSnapshot((msg as { file?: string }).file);
       process.send?.({ type: "heapsnapshot", file });
     }
+    // The measured phase starts: event-loop delay and GC pauses are counted from here.
+    if (msg?.type === "reset-stats") {
+      loopDelay.reset();
+      for (const k of Object.keys(gc)) delete gc[k];
+      process.send?.({ type: "stats-reset" });
+    }
     if (msg?.type === "memory") {
       const m = process.memoryUsage();
       const ms = (ns: number) => Math.round(ns / 1e5) / 10;

@@ -57,12 +57,25 @@ export interface BenchReport {
   deliveries: { expected: number; delivered: number; lost: number; duplicates: number; unexpected: number; errors: number; completes: number; closedSockets: number; sampleErrors: string[] };
   latencyMs: Percentiles;
   mutationRoundTripMs: Percentiles;
-  gateway: { pid: number; cpuSeconds: number; cpuPercentOfOneCore: number; cpuMicrosecondsPerDelivery: number; rssMb: { idle: number; connected: number; peakDuringRun: number; end: number; hwm: number }; heapUsedMb: number | null };
+  gateway: { pid: number; cpuSeconds: number; cpuPercentOfOneCore: number; cpuMicrosecondsPerDelivery: number; rssMb: { idle: number; connected: number; peakDuringRun: number; end: number; hwm: number }; heapUsedMb: number | null;
+    /** During the measured phase and drain. */
+    eventLoopDelayMs: GatewayStats["loopDelayMs"] | null; gcPausesMs: GatewayStats["gc"] | null;
+    /** Since start: executions, results shared within a cohort, executions that read the subscriber's identity. */
+    renders: GatewayStats["renders"] | null };
   clients: { rssMb: number[]; cpuPercentOfOneCore: number[]; driverCpuPercentOfOneCore: number };
   met: { subscriptions: boolean; lost: boolean; p99: boolean; rss: boolean; all: boolean };
 }
 
 type Log = (line: string) => void;
+
+/** What the gateway process reports about itself (bench/subscriptions/gateway.ts). */
+interface GatewayStats {
+  heapUsed: number;
+  loopDelayMs: { p50: number; p99: number; max: number };
+  gc: Record<string, { count: number; ms: number; maxMs: number }>;
+  renders: { executed: number; shared: number; identityDependent: number };
+  queries: Record<string, string>;
+}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -358,6 +371,9 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
       gateway.send({ type: "profile-start" });
       await started;
     }
+    const reset = waitForMessage(gateway, "stats-reset", 10_000);
+    gateway.send({ type: "reset-stats" });
+    await reset;
     const phaseStart = performance.now();
     const cpuStart = procCpuMs(ready.pid);
     const clientCpuStart = clients.map((c) => procCpuMs(c.pid!));
@@ -408,15 +424,15 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
       say(`heap snapshot written to ${(await written).file}`);
     }
     peakRss = Math.max(peakRss, endMem.rss);
-    const heap = await (async () => {
+    const stats = await (async (): Promise<GatewayStats | null> => {
       try {
-        const p = waitForMessage<{ type: "memory"; heapUsed: number; queries: Record<string, string>; renders: Record<string, number> }>(gateway, "memory", 5000);
+        const p = waitForMessage<GatewayStats & { type: "memory" }>(gateway, "memory", 5000);
         gateway.send({ type: "memory" });
         const m = await p;
         say(`event renders since start: ${JSON.stringify(m.renders)}`);
-        say(`gateway event-loop delay since start: ${JSON.stringify((m as unknown as { loopDelayMs: unknown }).loopDelayMs)}; GC pauses: ${JSON.stringify((m as unknown as { gc: unknown }).gc)}`);
+        say(`gateway event-loop delay during the measured phase: ${JSON.stringify(m.loopDelayMs)}; GC pauses: ${JSON.stringify(m.gc)}`);
         if (Object.keys(m.queries).length) say(`SQL statements run by the gateway:\n${Object.entries(m.queries).sort((a, b) => parseInt(b[1].split("× ")[1]) - parseInt(a[1].split("× ")[1])).slice(0, 15).map(([q, n]) => `  ${n.padStart(16)}  ${q}`).join("\n")}`);
-        return m.heapUsed;
+        return m;
       } catch { return null; }
     })();
     const results = await Promise.all(clients.map((c) => {
@@ -488,7 +504,8 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
       mutationRoundTripMs: roundTrip,
       gateway: {
         pid: ready.pid, cpuSeconds: round(cpuMs / 1000, 2), cpuPercentOfOneCore: round((100 * cpuMs) / cpuElapsedMs),
-        cpuMicrosecondsPerDelivery: delivered ? round((cpuMs * 1000) / delivered) : 0, rssMb: { idle: mb(idle.rss), connected: mb(connectedMem.rss), peakDuringRun: mb(peakRss), end: mb(endMem.rss), hwm: mb(hwm) }, heapUsedMb: heap === null ? null : mb(heap) },
+        cpuMicrosecondsPerDelivery: delivered ? round((cpuMs * 1000) / delivered) : 0, rssMb: { idle: mb(idle.rss), connected: mb(connectedMem.rss), peakDuringRun: mb(peakRss), end: mb(endMem.rss), hwm: mb(hwm) }, heapUsedMb: stats ? mb(stats.heapUsed) : null,
+        eventLoopDelayMs: stats?.loopDelayMs ?? null, gcPausesMs: stats?.gc ?? null, renders: stats?.renders ?? null },
       clients: { rssMb: results.map((r) => mb(r.rss)), cpuPercentOfOneCore: clientCpuPercent, driverCpuPercentOfOneCore: driverCpuPercent },
       met: { subscriptions: false, lost: false, p99: false, rss: false, all: false },
     };
@@ -514,7 +531,7 @@ export async function runSubscriptionBench(input: BenchOptions, log: Log = (l) =
 export function formatReport(r: BenchReport): string {
   const yes = (b: boolean) => (b ? "met" : "NOT met");
   return [
-    `Live queue benchmark (${r.machine.cpus} CPUs, ${r.machine.memoryGb} GB, Node ${r.machine.node}, ${r.config.database}; ` +
+    `Live queue benchmark (${r.machine.cpus} CPUs, ${r.machine.memoryGb} GB, Node ${r.machine.node}, ${r.config.database}${r.config.redis ? " + Redis bus" : ""}; ` +
       `load average before ${r.machine.loadAverageBefore[0]}, after ${r.machine.loadAverageAfter[0]})`,
     `  subscriptions   ${r.connect.connected}/${r.connect.requested} connected in ${r.connect.seconds} s ` +
       `(${r.config.distinctManagers} managers over ${r.config.teams} teams, ~${r.config.subscriptionsPerTeam} per team)`,
@@ -529,6 +546,8 @@ export function formatReport(r: BenchReport): string {
     `  client CPU      ${r.clients.cpuPercentOfOneCore.map((p) => `${p}%`).join(" + ")} of one core (${r.clients.cpuPercentOfOneCore.length} processes), driver ${r.clients.driverCpuPercentOfOneCore}%`,
     `  gateway RSS MB  idle ${r.gateway.rssMb.idle}, connected ${r.gateway.rssMb.connected}, peak ${r.gateway.rssMb.peakDuringRun}, high-water ${r.gateway.rssMb.hwm}` +
       (r.gateway.heapUsedMb !== null ? ` (heap used ${r.gateway.heapUsedMb})` : ""),
+    ...(r.gateway.eventLoopDelayMs ? [`  gateway loop    event-loop delay p50 ${r.gateway.eventLoopDelayMs.p50} p99 ${r.gateway.eventLoopDelayMs.p99} max ${r.gateway.eventLoopDelayMs.max} ms; ` +
+      `GC pauses ${Object.entries(r.gateway.gcPausesMs ?? {}).map(([k, g]) => `${k} ${g.count}× ${g.ms} ms (max ${g.maxMs})`).join(", ")}`] : []),
     `  goal            ${r.goal.subscriptions} subscriptions ${yes(r.met.subscriptions)}; 0 lost ${yes(r.met.lost)}; ` +
       `p99 < ${r.goal.p99Ms} ms at ${r.goal.rate}/s ${yes(r.met.p99)}; RSS < ${r.goal.rssMb} MB ${yes(r.met.rss)}`,
   ].join("\n");

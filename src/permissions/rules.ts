@@ -43,12 +43,18 @@ const denied = (name: string, ctx: Context): false => {
  * graphql-shield turns a rule that throws into a denial; a rule that needs the database and
  * cannot reach it answers SERVICE_UNAVAILABLE instead (the shield passes a returned error on).
  */
-const unavailableNotDenied = async (check: () => boolean | Promise<boolean>): Promise<boolean | Error> => {
-  try {
-    return await check();
-  } catch (err) {
+const unavailableNotDenied = (check: () => boolean | Promise<boolean>): boolean | Error | Promise<boolean | Error> => {
+  const unavailable = (err: unknown): Error => {
     if (isDatabaseUnavailable(err)) return serviceUnavailable(err);
     throw err;
+  };
+  // Synchronous when the check is: a page of rows must not pay a promise per row for a rule that
+  // decided on what it already had (the field guard in shield.ts runs such rules synchronously).
+  try {
+    const result = check();
+    return result instanceof Promise ? result.catch(unavailable) : result;
+  } catch (err) {
+    return unavailable(err);
   }
 };
 
@@ -79,8 +85,10 @@ const ownTeams = (p: Principal): string[] => (p.kind === "SYSTEM" ? [] : p.teams
 
 /** A rule about the parent object: cheap checks over per-request loaders, so no result cache. */
 const parentRule = <T>(name: string, check: (p: Principal, parent: T, ctx: Context) => boolean | Promise<boolean>): ShieldRule =>
-  rule(name, { cache: "no_cache" })((parent: T, _args, ctx: Context) =>
-    unavailableNotDenied(async () => (await check(ctx.principal, parent, ctx)) || denied(name, ctx)));
+  rule(name, { cache: "no_cache" })((parent: T, _args, ctx: Context) => unavailableNotDenied(() => {
+    const allowed = check(ctx.principal, parent, ctx);
+    return allowed instanceof Promise ? allowed.then((ok) => ok || denied(name, ctx)) : allowed || denied(name, ctx);
+  }));
 
 /**
  * A rule on a mutation: it reads only the principal, and a denial is written to the audit trail

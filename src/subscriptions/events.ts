@@ -30,56 +30,8 @@ type Channels = Record<string, [QueueEvent]>;
 /** The event bus; in-process here, Redis-backed when the gateway is scaled out. */
 export type EventBus = ReturnType<typeof createPubSub<Channels>>;
 
-type Listener = (event: Event) => void;
-type Handler = Listener | { handleEvent(event: Event): void } | null;
-
-/**
- * An event target keeping each topic's listeners in a Set, as the Redis one does: a team's queue
- * has hundreds of watchers on one gateway, and Node's EventTarget warns past ten listeners per
- * type ("possible memory leak") and does more work per listener on every dispatch.
- */
-function topicEventTarget(): EventTarget {
-  const byTopic = new Map<string, Set<Listener>>();
-  const fn = (l: Handler): Listener | null =>
-    l === null ? null : typeof l === "function" ? l : (e) => l.handleEvent(e);
-  const objects = new WeakMap<object, Listener>();
-  const listenerOf = (l: Handler): Listener | null => {
-    if (l === null || typeof l === "function") return fn(l);
-    let f = objects.get(l);
-    if (!f) objects.set(l, (f = fn(l)!));
-    return f;
-  };
-  return {
-    addEventListener(topic: string, l: Handler) {
-      const f = listenerOf(l);
-      if (!f) return;
-      let set = byTopic.get(topic);
-      if (!set) byTopic.set(topic, (set = new Set()));
-      set.add(f);
-    },
-    removeEventListener(topic: string, l: Handler) {
-      const f = listenerOf(l);
-      const set = byTopic.get(topic);
-      if (!f || !set) return;
-      set.delete(f);
-      if (set.size === 0) byTopic.delete(topic);
-    },
-    dispatchEvent(event: Event) {
-      const set = byTopic.get(event.type);
-      // A copy: a listener may unsubscribe (its stream ending) while the event is delivered; and
-      // one listener failing must not keep the event from the others.
-      if (set) {
-        for (const f of [...set]) {
-          try { f(event); } catch { /* the listener's own stream reports its failure */ }
-        }
-      }
-      return true;
-    },
-  };
-}
-
 /** An in-process bus for a single gateway instance. */
-export const createInProcessBus = (): EventBus => createPubSub<Channels>({ eventTarget: topicEventTarget() as never });
+export const createInProcessBus = (): EventBus => createPubSub<Channels>();
 
 /** Publishes events (after their transaction committed) on their team's channel. */
 export function publishQueueEvents(bus: EventBus, events: readonly QueueEvent[]): void {

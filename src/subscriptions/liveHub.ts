@@ -123,11 +123,6 @@ export class LiveHub<L extends HubListener> {
     }
   }
 
-  /** Topics with local listeners, for tests and diagnosis. */
-  get topicCount(): number {
-    return this.topics.size;
-  }
-
   private async pump(t: Topic<L>): Promise<void> {
     // Read the bus at once (its buffer is bounded), deliver in order.
     let delivered = Promise.resolve();
