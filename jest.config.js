@@ -6,4 +6,7 @@ module.exports = {
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   setupFiles: ["reflect-metadata"],
   testTimeout: 60000,
+  // Some MariaDB runs leave a reconnecting client (pool or Redis) behind after the last test;
+  // exit instead of hanging CI. Open handles are a known issue to chase with --detectOpenHandles.
+  forceExit: true,
 };
