@@ -1,13 +1,16 @@
-import type { Context } from "../context";
+import type { Database } from "../db";
 import { ensureAuditHead } from "./appendAuditEntry";
 
-const headsKnown = new WeakMap<object, Set<string>>();
+const headsKnown = new WeakMap<Database, Set<string>>();
 
-/** Makes sure the organization's audit head exists, once per database and organization. */
-export async function ensureHeadOnce(ctx: Context): Promise<void> {
-  const known = headsKnown.get(ctx.db) ?? new Set<string>();
-  headsKnown.set(ctx.db, known);
-  if (known.has(ctx.principal.organizationId)) return;
-  await ensureAuditHead(ctx.db.manager, ctx.principal.organizationId);
-  known.add(ctx.principal.organizationId);
+/**
+ * Makes sure an organization's audit head exists, once per database and organization, outside
+ * any transaction (see ensureAuditHead). Commands, refusals and system writers all call this.
+ */
+export async function ensureHeadOnce(db: Database, organizationId: string): Promise<void> {
+  const known = headsKnown.get(db) ?? new Set<string>();
+  headsKnown.set(db, known);
+  if (known.has(organizationId)) return;
+  await ensureAuditHead(db.manager, organizationId);
+  known.add(organizationId);
 }

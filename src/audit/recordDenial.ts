@@ -7,7 +7,7 @@ import type { CommandSpec } from "../commands/runCommand";
 
 /** Records a refused or conflicting attempt in a transaction of its own, so it is durable. */
 export async function recordRefusal(ctx: Context, spec: CommandSpec, outcome: AuditOutcome, teamId: string | null, reason: string): Promise<void> {
-  await ensureHeadOnce(ctx);
+  await ensureHeadOnce(ctx.db, ctx.principal.organizationId);
   await ctx.db.transaction((manager) => appendAuditEntry(manager, {
     organizationId: ctx.principal.organizationId, teamId, ...actorOf(ctx.principal), action: spec.action,
     targetType: spec.targetType, targetId: spec.targetId, outcome, before: null, after: { reason },

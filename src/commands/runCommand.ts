@@ -73,7 +73,7 @@ export async function runCommand<T>(
     const replayed = await replay(ctx, spec, idem);
     if (replayed !== undefined) return replayed;
   }
-  await ensureHeadOnce(ctx);
+  await ensureHeadOnce(ctx.db, ctx.principal.organizationId);
   let outcome: CommandOutcome<T>;
   try {
     outcome = await ctx.db.transaction(async (manager) => {

@@ -10,7 +10,8 @@ import type { Logger } from "../logger";
 import { isInsideServiceWindow, isTemplateSendable } from "../permissions/policy";
 import { CloudApiTransport } from "./cloudApiTransport";
 import { LogTransport } from "./logTransport";
-import { appendSystemEntry, ensureSystemHead } from "./systemAudit";
+import { ensureHeadOnce } from "../audit/ensureHeadOnce";
+import { appendSystemEntry } from "./systemAudit";
 import { cloudApiMessage, SendResult, WhatsAppTransport } from "./transport";
 import type { Config } from "../config";
 import { unconfiguredWhatsApp, WhatsAppConfig } from "./whatsappConfig";
@@ -122,7 +123,7 @@ export function createOutboxWorker(deps: OutboxDeps): OutboxWorker {
 
   async function attempt(entry: OutboxEntry): Promise<void> {
     const attempts = entry.attempts + 1;
-    await ensureSystemHead(db, entry.organizationId);
+    await ensureHeadOnce(db, entry.organizationId);
     const claimed = await db.transaction(async (manager) => {
       const lease = new Date(now().getTime() + LEASE_MS);
       const won = await manager.createQueryBuilder().update(OutboxEntry).set({ attempts, nextAttemptAt: lease })

@@ -15,7 +15,8 @@ import { Template } from "../entities/Template";
 import { User } from "../entities/User";
 import type { Logger } from "../logger";
 import { organizationForAccount, Route, routeForPhoneNumber } from "../messaging/routing";
-import { appendSystemEntry, ensureSystemHead, SystemAuditInput } from "../messaging/systemAudit";
+import { ensureHeadOnce } from "../audit/ensureHeadOnce";
+import { appendSystemEntry, SystemAuditInput } from "../messaging/systemAudit";
 import type { WhatsAppConfig } from "../messaging/whatsappConfig";
 import { EventBus, publishQueueEvents, QueueEvent } from "../subscriptions/events";
 import { describeInbound, InboundMessage, MessagesValue, StatusUpdate, TemplateStatusValue, WebhookParts } from "./whatsappPayload";
@@ -311,7 +312,7 @@ export async function ingestWhatsApp(deps: IngestDeps, parts: WebhookParts, requ
     ...[...routes.values()].flatMap((r) => (r ? [r.organizationId] : [])),
     ...[...accounts.values()].flatMap((o) => (o ? [o] : [])),
   ]);
-  for (const org of organizations) await ensureSystemHead(db, org);
+  for (const org of organizations) await ensureHeadOnce(db, org);
 
   const run = () => db.transaction(async (manager) => {
     const ingest = new Ingest(manager, deps.now(), request, parts.unhandled);
