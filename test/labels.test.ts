@@ -1,4 +1,4 @@
-import { MoreThan } from "typeorm";
+import { auditEntriesAfter, AuditView, lastSeq as lastAuditSeq } from "./helpers/audit";
 import { AuditEntry } from "../src/entities/AuditEntry";
 import { Conversation } from "../src/entities/Conversation";
 import { ConversationLabel } from "../src/entities/ConversationLabel";
@@ -32,10 +32,6 @@ const LABELS = `query($all: Boolean!) { labels(includeArchived: $all) { name arc
 
 interface LabelView { id: string; name: string; color: string; archived: boolean }
 interface ConversationView { id: string; version: number; labels: { name: string }[] }
-interface AuditView {
-  seq: number; action: string; outcome: string; actorType: string; actorId: string | null; actorRole: string | null;
-  teamId: string | null; targetType: string; targetId: string | null; before: unknown; after: unknown;
-}
 
 describe("labels", () => {
   let app: TestApp;
@@ -65,19 +61,9 @@ describe("labels", () => {
     return { labels, applied, versions, notes: await m.count(Note), audit: await m.count(AuditEntry) };
   }
 
-  async function lastSeq(): Promise<number> {
-    const last = await app.db.manager.findOne(AuditEntry, { where: { organizationId: acme }, order: { seq: "DESC" } });
-    return last?.seq ?? 0;
-  }
+  const lastSeq = (): Promise<number> => lastAuditSeq(app, acme);
 
-  async function entriesAfter(seq: number): Promise<AuditView[]> {
-    const found = await app.db.manager.find(AuditEntry, { where: { organizationId: acme, seq: MoreThan(seq) }, order: { seq: "ASC" } });
-    return found.map((e) => ({
-      seq: e.seq, action: e.action, outcome: e.outcome, actorType: e.actorType, actorId: e.actorId, actorRole: e.actorRole,
-      teamId: e.teamId, targetType: e.targetType, targetId: e.targetId,
-      before: e.before === null ? null : JSON.parse(e.before), after: e.after === null ? null : JSON.parse(e.after),
-    }));
-  }
+  const entriesAfter = (seq: number): Promise<AuditView[]> => auditEntriesAfter(app, acme, seq);
 
   /** Runs a mutation that must be refused and proves it wrote nothing but the expected audit entries. */
   async function expectRefused(call: () => Promise<GraphQLResponse>, field: string, code: string, audit: Partial<AuditView>[]): Promise<void> {

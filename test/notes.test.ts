@@ -1,4 +1,4 @@
-import { MoreThan } from "typeorm";
+import { auditEntriesAfter, AuditView, lastSeq as lastAuditSeq } from "./helpers/audit";
 import { AuditEntry } from "../src/entities/AuditEntry";
 import { Conversation } from "../src/entities/Conversation";
 import { ConversationLabel } from "../src/entities/ConversationLabel";
@@ -25,10 +25,6 @@ const DELETE = `mutation($id: ID!) { deleteNote(id: $id) { id body visibility } 
 const NOTES = `query($id: ID!) { conversation(id: $id) { notes { id body visibility } } }`;
 
 interface NoteView { id: string; body: string; visibility: string; editedAt: string | null; createdAt?: string; author: { name: string } | null }
-interface AuditView {
-  seq: number; action: string; outcome: string; actorType: string; actorId: string | null; actorRole: string | null;
-  teamId: string | null; targetType: string; targetId: string | null; before: unknown; after: unknown;
-}
 
 describe("notes", () => {
   let app: TestApp;
@@ -62,21 +58,9 @@ describe("notes", () => {
     };
   }
 
-  /** The last audit sequence number of Acme, to read what a mutation appended after it. */
-  async function lastSeq(): Promise<number> {
-    const last = await app.db.manager.findOne(AuditEntry, { where: { organizationId: acme }, order: { seq: "DESC" } });
-    return last?.seq ?? 0;
-  }
+  const lastSeq = (): Promise<number> => lastAuditSeq(app, acme);
 
-  /** Acme's audit entries appended after `seq`, before/after parsed. */
-  async function entriesAfter(seq: number): Promise<AuditView[]> {
-    const found = await app.db.manager.find(AuditEntry, { where: { organizationId: acme, seq: MoreThan(seq) }, order: { seq: "ASC" } });
-    return found.map((e) => ({
-      seq: e.seq, action: e.action, outcome: e.outcome, actorType: e.actorType, actorId: e.actorId, actorRole: e.actorRole,
-      teamId: e.teamId, targetType: e.targetType, targetId: e.targetId,
-      before: e.before === null ? null : JSON.parse(e.before), after: e.after === null ? null : JSON.parse(e.after),
-    }));
-  }
+  const entriesAfter = (seq: number): Promise<AuditView[]> => auditEntriesAfter(app, acme, seq);
 
   /** Runs a mutation that must be refused, and proves it wrote nothing but the expected audit entries. */
   async function expectRefused(

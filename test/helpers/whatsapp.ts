@@ -2,9 +2,7 @@ import { createHmac } from "node:crypto";
 import { createServer, IncomingMessage, Server } from "node:http";
 import { AddressInfo } from "node:net";
 import request from "supertest";
-import { MoreThan } from "typeorm";
 import { newId } from "../../src/entities/columns";
-import { AuditEntry } from "../../src/entities/AuditEntry";
 import { Role } from "../../src/entities/enums";
 import { User } from "../../src/entities/User";
 import { unconfiguredWhatsApp, WhatsAppConfig } from "../../src/messaging/whatsappConfig";
@@ -102,26 +100,7 @@ export async function addAdmin(app: TestApp, email: string, organization: "acme"
   return email;
 }
 
-/** The organization's last audit sequence number. */
-export async function lastSeq(app: TestApp, organizationId: string): Promise<number> {
-  const last = await app.db.manager.findOne(AuditEntry, { where: { organizationId }, order: { seq: "DESC" } });
-  return last?.seq ?? 0;
-}
-
-/** An audit entry as tests compare it. */
-export interface AuditView {
-  action: string; outcome: string; actorType: string; actorId: string | null; actorRole: string | null;
-  teamId: string | null; targetType: string; targetId: string | null; before: any; after: any;
-}
-
-/** The organization's audit entries after `seq`, oldest first, before/after parsed. */
-export async function auditAfter(app: TestApp, organizationId: string, seq: number): Promise<AuditView[]> {
-  const rows = await app.db.manager.find(AuditEntry, { where: { organizationId, seq: MoreThan(seq) }, order: { seq: "ASC" } });
-  return rows.map((e) => ({
-    action: e.action, outcome: e.outcome, actorType: e.actorType, actorId: e.actorId, actorRole: e.actorRole, teamId: e.teamId,
-    targetType: e.targetType, targetId: e.targetId, before: e.before === null ? null : JSON.parse(e.before), after: e.after === null ? null : JSON.parse(e.after),
-  }));
-}
+export { auditAfter, lastSeq } from "./audit";
 
 /** Collects the queue events published on some teams' channels until stopped. */
 export function listen(app: TestApp, teamIds: string[]): { events: QueueEvent[]; stop: () => void } {
